@@ -1,0 +1,168 @@
+/**
+ * Serialises a graph (the part needed for the chosen outputs) to an ONNX ModelProto.
+ * Constant nodes become initializers; outputs are named as requested.
+ */
+import { ONNX_DTYPE } from '../dtype.ts';
+import type { Attr, Graph, Node, Value } from '../graph.ts';
+import type { Shape } from '../shape.ts';
+import type { TensorData } from '../tensor.ts';
+import * as S from './schema.ts';
+import { ProtoWriter } from './wire.ts';
+
+export interface ExportOptions {
+  /** Graph inputs in order (unused ones are kept, so callers can feed a fixed set). */
+  readonly inputs: readonly Value[];
+  /** Output name -> value. */
+  readonly outputs: Readonly<Record<string, Value>>;
+  /** Stored as metadata_props (string values). */
+  readonly metadata?: Readonly<Record<string, string>>;
+  readonly name?: string;
+  /** Extra operator-set imports (domain -> version), e.g. from an imported model. */
+  readonly opsets?: Readonly<Record<string, number>>;
+}
+
+/** The ONNX bytes of `graph` restricted to what the outputs need. */
+export function exportOnnx(graph: Graph, opts: ExportOptions): Uint8Array {
+  const nodes = neededNodes(graph, Object.values(opts.outputs));
+  const inputSet = new Set(opts.inputs);
+  for (const n of nodes) {
+    for (const v of n.inputs) {
+      if (v && !v.producer && !inputSet.has(v)) {
+        throw new Error(
+          `exportOnnx: value "${v.name}" is a graph input that was not listed in inputs`,
+        );
+      }
+    }
+  }
+  const w = new ProtoWriter();
+  w.int(S.ModelProto.ir_version, S.IR_VERSION);
+  w.string(S.ModelProto.producer_name, 'scorekit');
+  w.message(S.ModelProto.opset_import, (o) =>
+    o.string(S.OperatorSetIdProto.domain, '').int(S.OperatorSetIdProto.version, S.OPSET),
+  );
+  for (const [domain, version] of Object.entries(opts.opsets ?? {})) {
+    if (domain === '' || domain === 'ai.onnx') continue;
+    w.message(S.ModelProto.opset_import, (o) =>
+      o.string(S.OperatorSetIdProto.domain, domain).int(S.OperatorSetIdProto.version, version),
+    );
+  }
+  w.message(S.ModelProto.graph, (g) => writeGraph(g, nodes, opts));
+  for (const [key, value] of Object.entries(opts.metadata ?? {})) {
+    w.message(S.ModelProto.metadata_props, (m) =>
+      m.string(S.StringStringEntryProto.key, key).string(S.StringStringEntryProto.value, value),
+    );
+  }
+  return w.finish();
+}
+
+/** Nodes the outputs depend on, in graph (topological) order. */
+export function neededNodes(graph: Graph, outputs: readonly Value[]): Node[] {
+  const need = new Set<Node>();
+  const stack = [...outputs];
+  while (stack.length) {
+    const v = stack.pop()!;
+    const p = v.producer;
+    if (!p || need.has(p)) continue;
+    need.add(p);
+    for (const i of p.inputs) if (i) stack.push(i);
+  }
+  return graph.nodes.filter((n) => need.has(n));
+}
+
+function writeGraph(g: ProtoWriter, nodes: readonly Node[], opts: ExportOptions): void {
+  g.string(S.GraphProto.name, opts.name ?? 'scorekit');
+  for (const n of nodes) {
+    const value = n.op === 'Constant' && n.domain === '' ? n.attr('value') : undefined;
+    if (value && value.type === 'tensor') {
+      g.message(S.GraphProto.initializer, (t) => writeTensor(t, value.value, n.outputs[0]!.name));
+    } else g.message(S.GraphProto.node, (m) => writeNode(m, n));
+  }
+  for (const [name, v] of Object.entries(opts.outputs)) {
+    if (name !== v.name) {
+      g.message(S.GraphProto.node, (m) =>
+        m
+          .string(S.NodeProto.input, v.name)
+          .string(S.NodeProto.output, name)
+          .string(S.NodeProto.name, `output_${name}`)
+          .string(S.NodeProto.op_type, 'Identity'),
+      );
+    }
+  }
+  for (const v of opts.inputs) g.message(S.GraphProto.input, (m) => writeValueInfo(m, v.name, v));
+  for (const [name, v] of Object.entries(opts.outputs)) {
+    g.message(S.GraphProto.output, (m) => writeValueInfo(m, name, v));
+  }
+}
+
+function writeNode(m: ProtoWriter, n: Node): void {
+  for (const v of n.inputs) m.string(S.NodeProto.input, v ? v.name : '');
+  for (const v of n.outputs) m.string(S.NodeProto.output, v.name);
+  m.string(S.NodeProto.name, n.name);
+  m.string(S.NodeProto.op_type, n.op);
+  if (n.domain) m.string(S.NodeProto.domain, n.domain);
+  for (const [name, a] of Object.entries(n.attrs)) {
+    if (a.type === 'raw') m.bytes(S.NodeProto.attribute, a.value);
+    else m.message(S.NodeProto.attribute, (w) => writeAttr(w, name, a));
+  }
+}
+
+function writeAttr(w: ProtoWriter, name: string, a: Exclude<Attr, { type: 'raw' }>): void {
+  w.string(S.AttributeProto.name, name);
+  switch (a.type) {
+    case 'int':
+      w.int(S.AttributeProto.type, S.AttrType.INT).int(S.AttributeProto.i, a.value);
+      break;
+    case 'float':
+      w.int(S.AttributeProto.type, S.AttrType.FLOAT).float(S.AttributeProto.f, a.value);
+      break;
+    case 'string':
+      w.int(S.AttributeProto.type, S.AttrType.STRING).string(S.AttributeProto.s, a.value);
+      break;
+    case 'ints':
+      w.int(S.AttributeProto.type, S.AttrType.INTS).packedInts(S.AttributeProto.ints, a.value);
+      break;
+    case 'floats':
+      w.int(S.AttributeProto.type, S.AttrType.FLOATS).packedFloats(
+        S.AttributeProto.floats,
+        a.value,
+      );
+      break;
+    case 'strings':
+      w.int(S.AttributeProto.type, S.AttrType.STRINGS);
+      for (const s of a.value) w.string(S.AttributeProto.strings, s);
+      break;
+    case 'tensor':
+      w.int(S.AttributeProto.type, S.AttrType.TENSOR).message(S.AttributeProto.t, (t) =>
+        writeTensor(t, a.value, ''),
+      );
+      break;
+  }
+}
+
+/** A TensorProto with little-endian raw_data. */
+export function writeTensor(t: ProtoWriter, data: TensorData, name: string): void {
+  for (const d of data.shape) t.int(S.TensorProto.dims, d);
+  t.int(S.TensorProto.data_type, ONNX_DTYPE[data.dtype]);
+  if (name) t.string(S.TensorProto.name, name);
+  const a = data.data;
+  t.bytes(S.TensorProto.raw_data, new Uint8Array(a.buffer, a.byteOffset, a.byteLength));
+}
+
+function writeValueInfo(m: ProtoWriter, name: string, v: Value): void {
+  m.string(S.ValueInfoProto.name, name);
+  m.message(S.ValueInfoProto.type, (t) =>
+    t.message(S.TypeProto.tensor_type, (tt) => {
+      tt.int(S.TypeProtoTensor.elem_type, ONNX_DTYPE[v.dtype]);
+      if (v.hasShape) tt.message(S.TypeProtoTensor.shape, (s) => writeShape(s, v.shape));
+    }),
+  );
+}
+
+function writeShape(s: ProtoWriter, shape: Shape): void {
+  for (const d of shape) {
+    s.message(S.TensorShapeProto.dim, (dim) => {
+      if (typeof d === 'number') dim.int(S.Dimension.dim_value, d);
+      else dim.string(S.Dimension.dim_param, d);
+    });
+  }
+}

@@ -1,0 +1,131 @@
+/**
+ * Runs compiled graphs with ONNX Runtime (onnxruntime-node). The only module that imports
+ * the runtime; everything above feeds and fetches {@link TensorData}.
+ */
+import { availableParallelism } from 'node:os';
+import ort from 'onnxruntime-node';
+import type { DType } from '../graph/dtype.ts';
+import type { Graph } from '../graph/graph.ts';
+import { type ExportOptions, exportOnnx } from '../graph/onnx/export.ts';
+import { shapeToString } from '../graph/shape.ts';
+import { type TensorData } from '../graph/tensor.ts';
+
+export interface SessionOptions {
+  /** Intra-op threads; default: all cores. */
+  readonly threads?: number;
+  /** ONNX Runtime graph optimisation level; default 'all'. */
+  readonly optimization?: 'disabled' | 'basic' | 'extended' | 'all';
+}
+
+/** The default thread count: every core of this machine. */
+export function defaultThreads(): number {
+  return availableParallelism();
+}
+
+type Feed = TensorData | ort.Tensor;
+
+/** A graph compiled into an ONNX Runtime session. */
+export class Session {
+  private constructor(
+    private readonly session: ort.InferenceSession,
+    readonly threads: number,
+  ) {}
+
+  /** Creates a session from ONNX bytes. */
+  static async fromBytes(bytes: Uint8Array, opts: SessionOptions = {}): Promise<Session> {
+    const threads = opts.threads ?? defaultThreads();
+    if (!Number.isInteger(threads) || threads < 1)
+      throw new Error(`threads must be a positive integer, got ${threads}`);
+    const session = await ort.InferenceSession.create(bytes, {
+      intraOpNumThreads: threads,
+      interOpNumThreads: 1,
+      executionMode: 'sequential',
+      graphOptimizationLevel: opts.optimization ?? 'all',
+    });
+    return new Session(session, threads);
+  }
+
+  get inputNames(): readonly string[] {
+    return this.session.inputNames;
+  }
+
+  get outputNames(): readonly string[] {
+    return this.session.outputNames;
+  }
+
+  /**
+   * Runs the graph. `into` maps output names to pre-allocated tensors that ONNX Runtime
+   * writes in place (no copy through JavaScript); other requested outputs are allocated.
+   */
+  async run(
+    feeds: Readonly<Record<string, Feed>>,
+    outputs: readonly string[] = this.outputNames,
+    into: Readonly<Record<string, TensorData>> = {},
+  ): Promise<Record<string, TensorData>> {
+    const ortFeeds: Record<string, ort.Tensor> = {};
+    for (const [name, t] of Object.entries(feeds)) ortFeeds[name] = toOrt(t);
+    const fetches: Record<string, ort.Tensor | null> = {};
+    for (const name of outputs) fetches[name] = into[name] ? toOrt(into[name]) : null;
+    let result: ort.InferenceSession.ReturnType;
+    try {
+      result = await this.session.run(ortFeeds, fetches);
+    } catch (e) {
+      throw new Error(
+        `ONNX Runtime failed: ${(e as Error).message}; feeds: ${describeFeeds(feeds)}`,
+        { cause: e },
+      );
+    }
+    const out: Record<string, TensorData> = {};
+    for (const name of outputs) out[name] = into[name] ?? fromOrt(result[name]!);
+    return out;
+  }
+
+  async release(): Promise<void> {
+    await this.session.release();
+  }
+}
+
+/** Exports `graph` and compiles it. */
+export async function compile(
+  graph: Graph,
+  exportOpts: ExportOptions,
+  opts: SessionOptions = {},
+): Promise<Session> {
+  return Session.fromBytes(exportOnnx(graph, exportOpts), opts);
+}
+
+function isTensorData(t: Feed): t is TensorData {
+  return 'dtype' in t && 'shape' in t;
+}
+
+function describeFeeds(feeds: Readonly<Record<string, Feed>>): string {
+  return Object.entries(feeds)
+    .map(([k, t]) =>
+      isTensorData(t)
+        ? `${k}: ${t.dtype}${shapeToString(t.shape)}`
+        : `${k}: ${t.type}${shapeToString(t.dims)}`,
+    )
+    .join(', ');
+}
+
+const ORT_TYPE: Record<DType, ort.Tensor.Type> = {
+  float32: 'float32',
+  float64: 'float64',
+  int64: 'int64',
+  int32: 'int32',
+  uint8: 'uint8',
+  int8: 'int8',
+  bool: 'bool',
+};
+
+function toOrt(t: Feed): ort.Tensor {
+  if (!isTensorData(t)) return t;
+  return new ort.Tensor(ORT_TYPE[t.dtype], t.data as never, t.shape as number[]);
+}
+
+function fromOrt(t: ort.Tensor): TensorData {
+  const dtype = (Object.keys(ORT_TYPE) as DType[]).find((k) => ORT_TYPE[k] === t.type);
+  if (!dtype) throw new Error(`unsupported output type ${t.type}`);
+  const data = dtype === 'bool' ? new Uint8Array((t.data as Uint8Array).buffer) : t.data;
+  return { dtype, shape: [...t.dims], data: data as TensorData['data'] };
+}
