@@ -1,0 +1,136 @@
+/**
+ * The largest pairwise Euclidean distance in a dataset, which sets the largest noise level in
+ * NCSNv2 (Song & Ermon 2020, Technique 1: sigma_1 = max_{i,j} ||x_i - x_j||).
+ *
+ * Small sets: exact, over all n(n-1)/2 pairs. Large sets: an estimate with guaranteed bounds.
+ * The estimate is the exact maximum over a random subset, improved by one streaming pass
+ * that measures every point's distance to the two ends of that best pair; every such distance
+ * is a real pairwise distance, so the estimate is a lower bound. The same pass measures each
+ * point's distance r_i to a centre c; by the triangle inequality ||x_i - x_j|| <= r_i + r_j,
+ * so the sum of the two largest r_i is an upper bound. The stated error is their gap.
+ */
+import type { Rng } from '../rng/rng.ts';
+import { itemSize, type FiniteSource } from './source.ts';
+
+/** The result: exact, or an estimate with a guaranteed interval. */
+export interface MaxDistanceEstimate {
+  /** The distance to use (exact, or the largest distance actually found between two items). */
+  readonly value: number;
+  readonly exact: boolean;
+  /** Guaranteed bounds on the true maximum (equal to `value` when exact). */
+  readonly lowerBound: number;
+  readonly upperBound: number;
+  /** (upperBound - lowerBound) / lowerBound: the largest possible relative error of `value`. */
+  readonly maxRelativeError: number;
+  /** How it was computed, in words. */
+  readonly method: string;
+}
+
+/** Options for {@link maxPairwiseDistance}. */
+export interface MaxDistanceOptions {
+  /** Pairs x dimension up to which the exact O(n^2 d) computation runs (default 2e8). */
+  readonly exactBudget?: number;
+  /** Items per read in streaming passes (default 2048). */
+  readonly chunkSize?: number;
+}
+
+/** The largest pairwise distance of `source`'s items; `rng` picks the subset for large sets. */
+export async function maxPairwiseDistance(
+  source: FiniteSource,
+  rng: Rng,
+  options: MaxDistanceOptions = {},
+): Promise<MaxDistanceEstimate> {
+  const n = source.size;
+  const d = itemSize(source.shape);
+  const budget = options.exactBudget ?? 2e8;
+  if (n < 2) throw new Error(`${source.name}: need at least 2 items for a pairwise distance`);
+  if ((n * (n - 1) * d) / 2 <= budget) {
+    const all = await source.read(range(n));
+    const best = exactMax(all, n, d);
+    return { ...bounds(best.dist, best.dist), exact: true, method: `exact over all ${n} items` };
+  }
+  const m = Math.max(2, Math.min(n, Math.floor(Math.sqrt((2 * budget) / d))));
+  const subset = rng.permutation(n).subarray(0, m);
+  const sub = await source.read(subset);
+  const best = exactMax(sub, m, d);
+  const a = sub.slice(best.i * d, (best.i + 1) * d);
+  const b = sub.slice(best.j * d, (best.j + 1) * d);
+  const centre = meanRow(sub, m, d);
+  const pass = await sweep(source, [a, b], centre, options.chunkSize ?? 2048);
+  const lower = Math.max(best.dist, pass.farthest);
+  const upper = pass.r1 + pass.r2;
+  return {
+    ...bounds(lower, Math.max(lower, upper)),
+    exact: false,
+    method:
+      `exact over a random subset of ${m} of ${n} items, then distances of all items to the ` +
+      `best pair (lower bound) and to the subset mean (triangle-inequality upper bound)`,
+  };
+}
+
+function bounds(lower: number, upper: number): Omit<MaxDistanceEstimate, 'exact' | 'method'> {
+  return {
+    value: lower,
+    lowerBound: lower,
+    upperBound: upper,
+    maxRelativeError: lower > 0 ? (upper - lower) / lower : 0,
+  };
+}
+
+function range(n: number): Int32Array {
+  return Int32Array.from({ length: n }, (_, i) => i);
+}
+
+/** Exact maximum distance over the rows of `x` ([n, d]) and the pair attaining it. */
+export function exactMax(
+  x: Float32Array,
+  n: number,
+  d: number,
+): { dist: number; i: number; j: number } {
+  let best = { d2: -1, i: 0, j: 0 };
+  for (let i = 0; i < n; i++) {
+    for (let j = i + 1; j < n; j++) {
+      let s = 0;
+      for (let k = 0; k < d; k++) {
+        const t = x[i * d + k]! - x[j * d + k]!;
+        s += t * t;
+      }
+      if (s > best.d2) best = { d2: s, i, j };
+    }
+  }
+  return { dist: Math.sqrt(best.d2), i: best.i, j: best.j };
+}
+
+function meanRow(x: Float32Array, n: number, d: number): Float64Array {
+  const c = new Float64Array(d);
+  for (let i = 0; i < n; i++) for (let k = 0; k < d; k++) c[k]! += x[i * d + k]! / n;
+  return c;
+}
+
+function dist(x: Float32Array, offset: number, y: ArrayLike<number>): number {
+  let s = 0;
+  for (let k = 0; k < y.length; k++) s += (x[offset + k]! - y[k]!) ** 2;
+  return Math.sqrt(s);
+}
+
+/** One pass: farthest distance to any anchor, and the two largest distances to `centre`. */
+async function sweep(
+  source: FiniteSource,
+  anchors: readonly Float32Array[],
+  centre: Float64Array,
+  chunk: number,
+): Promise<{ farthest: number; r1: number; r2: number }> {
+  const d = centre.length;
+  let [farthest, r1, r2] = [0, 0, 0];
+  for (let start = 0; start < source.size; start += chunk) {
+    const count = Math.min(chunk, source.size - start);
+    const x = await source.read(Int32Array.from({ length: count }, (_, i) => start + i));
+    for (let i = 0; i < count; i++) {
+      for (const a of anchors) farthest = Math.max(farthest, dist(x, i * d, a));
+      const r = dist(x, i * d, centre);
+      if (r > r1) [r1, r2] = [r, r1];
+      else if (r > r2) r2 = r;
+    }
+  }
+  return { farthest, r1, r2 };
+}
