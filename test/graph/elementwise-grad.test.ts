@@ -48,6 +48,8 @@ describe('element-wise VJP rules match central finite differences (float64)', ()
     ['Tanh', G.tanh, false],
     ['Reciprocal', G.reciprocal, true],
     ['Identity', G.identity, false],
+    ['Sin', G.sin, false],
+    ['Cos', G.cos, false],
   ];
   for (const [name, f, positive] of unary) {
     it(name, async () => {

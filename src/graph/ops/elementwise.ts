@@ -214,6 +214,14 @@ defineUnary(
   unaryRule((g, _x, y) => neg(mul(g, mul(y, y)))),
 );
 defineUnary(
+  'Sin',
+  unaryRule((g, x) => mul(g, cos(x))),
+);
+defineUnary(
+  'Cos',
+  unaryRule((g, x) => neg(mul(g, sin(x)))),
+);
+defineUnary(
   'Elu',
   unaryRule((g, x, y, node) => {
     const a = node.attr('alpha');
@@ -302,6 +310,8 @@ export const tanh = un('Tanh');
 export const softplus = un('Softplus');
 export const reciprocal = un('Reciprocal');
 export const identity = un('Identity');
+export const sin = un('Sin');
+export const cos = un('Cos');
 
 /** ELU with slope `alpha` for negative inputs. */
 export function elu(x: Value, alpha = 1): Value {
