@@ -57,7 +57,7 @@ export function requiredString(o: DatasetOptions, key: string, dataset: string):
 }
 
 /** One of `choices`, or `fallback` when absent. */
-export function choiceOption<T extends string>(
+export function choiceOption<const T extends string>(
   o: DatasetOptions,
   key: string,
   dataset: string,
