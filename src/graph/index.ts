@@ -20,3 +20,4 @@ export * from './ops/slice.ts';
 export * from './ops/gather.ts';
 export * from './ops/scatter.ts';
 export * from './ops/shape-vectors.ts';
+export * from './onnx/import.ts';

@@ -3,9 +3,10 @@
  * Constant nodes become initializers; outputs are named as requested.
  */
 import { ONNX_DTYPE } from '../dtype.ts';
-import type { Attr, Graph, Node, Value } from '../graph.ts';
+import { type Attr, type Attrs, type Graph, type Node, Value } from '../graph.ts';
 import type { Shape } from '../shape.ts';
 import type { TensorData } from '../tensor.ts';
+import { fromOpset17 } from './opset-forms.ts';
 import * as S from './schema.ts';
 import { ProtoWriter } from './wire.ts';
 
@@ -34,11 +35,12 @@ export function exportOnnx(graph: Graph, opts: ExportOptions): Uint8Array {
       }
     }
   }
+  const opset = exportOpset(opts);
   const w = new ProtoWriter();
-  w.int(S.ModelProto.ir_version, S.IR_VERSION);
+  w.int(S.ModelProto.ir_version, S.irVersionForOpset(opset));
   w.string(S.ModelProto.producer_name, 'scorekit');
   w.message(S.ModelProto.opset_import, (o) =>
-    o.string(S.OperatorSetIdProto.domain, '').int(S.OperatorSetIdProto.version, S.OPSET),
+    o.string(S.OperatorSetIdProto.domain, '').int(S.OperatorSetIdProto.version, opset),
   );
   for (const [domain, version] of Object.entries(opts.opsets ?? {})) {
     if (domain === '' || domain === 'ai.onnx') continue;
@@ -46,13 +48,22 @@ export function exportOnnx(graph: Graph, opts: ExportOptions): Uint8Array {
       o.string(S.OperatorSetIdProto.domain, domain).int(S.OperatorSetIdProto.version, version),
     );
   }
-  w.message(S.ModelProto.graph, (g) => writeGraph(g, nodes, opts));
+  w.message(S.ModelProto.graph, (g) => writeGraph(g, nodes, opts, opset));
   for (const [key, value] of Object.entries(opts.metadata ?? {})) {
     w.message(S.ModelProto.metadata_props, (m) =>
       m.string(S.StringStringEntryProto.key, key).string(S.StringStringEntryProto.value, value),
     );
   }
   return w.finish();
+}
+
+/**
+ * The default-domain opset to write: scorekit's own (17), or a newer one an imported model
+ * declared (its nodes are then rewritten into that opset's form, see opset-forms.ts).
+ */
+function exportOpset(opts: ExportOptions): number {
+  const imported = opts.opsets?.[''] ?? opts.opsets?.['ai.onnx'] ?? S.OPSET;
+  return Math.max(S.OPSET, imported);
 }
 
 /** Nodes the outputs depend on, in graph (topological) order. */
@@ -69,13 +80,18 @@ export function neededNodes(graph: Graph, outputs: readonly Value[]): Node[] {
   return graph.nodes.filter((n) => need.has(n));
 }
 
-function writeGraph(g: ProtoWriter, nodes: readonly Node[], opts: ExportOptions): void {
+function writeGraph(
+  g: ProtoWriter,
+  nodes: readonly Node[],
+  opts: ExportOptions,
+  opset: number,
+): void {
   g.string(S.GraphProto.name, opts.name ?? 'scorekit');
   for (const n of nodes) {
     const value = n.op === 'Constant' && n.domain === '' ? n.attr('value') : undefined;
     if (value && value.type === 'tensor') {
       g.message(S.GraphProto.initializer, (t) => writeTensor(t, value.value, n.outputs[0]!.name));
-    } else g.message(S.GraphProto.node, (m) => writeNode(m, n));
+    } else writeNodeForOpset(g, n, opset);
   }
   for (const [name, v] of Object.entries(opts.outputs)) {
     if (name !== v.name) {
@@ -94,13 +110,33 @@ function writeGraph(g: ProtoWriter, nodes: readonly Node[], opts: ExportOptions)
   }
 }
 
-function writeNode(m: ProtoWriter, n: Node): void {
-  for (const v of n.inputs) m.string(S.NodeProto.input, v ? v.name : '');
+/** Writes a node in the form of `opset`; new constant inputs become initializers. */
+function writeNodeForOpset(g: ProtoWriter, n: Node, opset: number): void {
+  if (n.domain !== '') {
+    g.message(S.GraphProto.node, (m) => writeNode(m, n, n.inputs.map(inputName), n.attrs));
+    return;
+  }
+  const form = fromOpset17(n.op, n.inputs, n.outputs.length, n.attrs, opset);
+  const names = form.inputs.map((v, i) => {
+    if (v === null || v instanceof Value) return inputName(v);
+    const name = `${n.name}:input${i}`;
+    g.message(S.GraphProto.initializer, (t) => writeTensor(t, v, name));
+    return name;
+  });
+  g.message(S.GraphProto.node, (m) => writeNode(m, n, names, form.attrs));
+}
+
+function inputName(v: Value | null): string {
+  return v ? v.name : '';
+}
+
+function writeNode(m: ProtoWriter, n: Node, inputs: readonly string[], attrs: Attrs): void {
+  for (const name of inputs) m.string(S.NodeProto.input, name);
   for (const v of n.outputs) m.string(S.NodeProto.output, v.name);
   m.string(S.NodeProto.name, n.name);
   m.string(S.NodeProto.op_type, n.op);
   if (n.domain) m.string(S.NodeProto.domain, n.domain);
-  for (const [name, a] of Object.entries(n.attrs)) {
+  for (const [name, a] of Object.entries(attrs)) {
     if (a.type === 'raw') m.bytes(S.NodeProto.attribute, a.value);
     else m.message(S.NodeProto.attribute, (w) => writeAttr(w, name, a));
   }

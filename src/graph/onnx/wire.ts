@@ -156,31 +156,35 @@ export function asFloat32(f: ProtoField): number {
   return new DataView(b.buffer, b.byteOffset, 4).getFloat32(0, true);
 }
 
-/** Repeated varints, packed or not. */
+/** Repeated varints, packed or not, as signed 64-bit JS numbers. */
 export function asIntList(fields: readonly ProtoField[]): number[] {
-  const out: number[] = [];
+  return asBigIntList(fields).map((v) => Number(v));
+}
+
+/** Repeated varints, packed or not, as exact signed 64-bit integers. */
+export function asBigIntList(fields: readonly ProtoField[]): bigint[] {
+  const out: bigint[] = [];
   for (const f of fields) {
-    if (f.wire === WIRE_VARINT) out.push(asInt(f));
-    else {
-      for (const g of readPackedVarints(f.value as Uint8Array)) out.push(g);
-    }
+    if (f.wire === WIRE_VARINT) out.push(BigInt.asIntN(64, f.value as bigint));
+    else for (const g of readPackedVarints(f.value as Uint8Array)) out.push(g);
   }
   return out;
 }
 
-function readPackedVarints(b: Uint8Array): number[] {
-  const out: number[] = [];
+function readPackedVarints(b: Uint8Array): bigint[] {
+  const out: bigint[] = [];
   let pos = 0;
   while (pos < b.length) {
     let result = 0n;
     let shift = 0n;
     for (;;) {
+      if (pos >= b.length) throw new Error('packed varints: truncated varint');
       const byte = b[pos++]!;
       result |= BigInt(byte & 0x7f) << shift;
       if (byte < 0x80) break;
       shift += 7n;
     }
-    out.push(Number(BigInt.asIntN(64, result)));
+    out.push(BigInt.asIntN(64, result));
   }
   return out;
 }
@@ -194,4 +198,26 @@ export function asFloatList(fields: readonly ProtoField[]): number[] {
     for (let i = 0; i + 4 <= b.length; i += 4) out.push(dv.getFloat32(i, true));
   }
   return out;
+}
+
+/** Repeated doubles (fixed64), packed or not. */
+export function asFloat64List(fields: readonly ProtoField[]): number[] {
+  const out: number[] = [];
+  for (const f of fields) {
+    const b = f.value as Uint8Array;
+    const dv = new DataView(b.buffer, b.byteOffset, b.length);
+    for (let i = 0; i + 8 <= b.length; i += 8) out.push(dv.getFloat64(i, true));
+  }
+  return out;
+}
+
+/** The fields of a message numbered `field`, in order. */
+export function fieldsNumbered(fields: readonly ProtoField[], field: number): ProtoField[] {
+  return fields.filter((f) => f.field === field);
+}
+
+/** The last field numbered `field` (protobuf: the last occurrence wins), or undefined. */
+export function lastField(fields: readonly ProtoField[], field: number): ProtoField | undefined {
+  for (let i = fields.length - 1; i >= 0; i--) if (fields[i]!.field === field) return fields[i];
+  return undefined;
 }
