@@ -85,8 +85,7 @@ describe('Slice VJP matches finite differences (float64)', () => {
 });
 
 describe('Gather VJP matches finite differences (float64)', () => {
-  const idx = (shape: number[], values: number[]): G.TensorData =>
-    G.tensor('int64', shape, values);
+  const idx = (shape: number[], values: number[]): G.TensorData => G.tensor('int64', shape, values);
   const cases: [string, number[], G.TensorData, number][] = [
     ['axis 0, repeated indices', [4, 3], idx([5], [0, 2, 2, 3, 0]), 0],
     ['axis 1, negative indices', [2, 5, 3], idx([3], [-1, 0, -1]), 1],

@@ -4,7 +4,7 @@ import { apply1, defineOp } from '../op-registry.ts';
 import { broadcastShapes, type Dim, shapeToString } from '../shape.ts';
 import { sumToShape } from './broadcast.ts';
 import { mul } from './elementwise.ts';
-import { transpose } from './layout.ts';
+import { reshape, transpose, unsqueeze } from './layout.ts';
 
 function matmulShape(a: readonly Dim[], b: readonly Dim[]): Dim[] {
   if (a.length === 0 || b.length === 0) throw new Error('MatMul needs inputs of rank >= 1');
@@ -41,12 +41,20 @@ defineOp({
     return [{ dtype: a.dtype, shape: matmulShape(a.shape, b.shape) }];
   },
   vjp(ctx) {
-    const [a, b] = ctx.node.inputs as [Value, Value];
-    if (a.rank < 2 || b.rank < 2) throw new Error('MatMul gradient needs inputs of rank >= 2');
-    const g = ctx.gradOutputs[0]!;
+    const [a0, b0] = ctx.node.inputs as [Value, Value];
+    // A 1-D operand is a [1, k] row (a) or a [k, 1] column (b) whose axis the output drops.
+    const a = a0.rank === 1 ? unsqueeze(a0, [0]) : a0;
+    const b = b0.rank === 1 ? unsqueeze(b0, [1]) : b0;
+    let g = ctx.gradOutputs[0]!;
+    if (b0.rank === 1) g = unsqueeze(g, [-1]);
+    if (a0.rank === 1) g = unsqueeze(g, [-2]);
+    const back = (gx: Value, x: Value, x0: Value): Value => {
+      const s = sumToShape(gx, x);
+      return x === x0 ? s : reshape(s, x0.shape);
+    };
     return [
-      ctx.needs[0] ? sumToShape(matmul(g, transposeLast2(b)), a) : null,
-      ctx.needs[1] ? sumToShape(matmul(transposeLast2(a), g), b) : null,
+      ctx.needs[0] ? back(matmul(g, transposeLast2(b)), a, a0) : null,
+      ctx.needs[1] ? back(matmul(transposeLast2(a), g), b, b0) : null,
     ];
   },
 });
