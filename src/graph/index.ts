@@ -21,3 +21,8 @@ export * from './ops/gather.ts';
 export * from './ops/scatter.ts';
 export * from './ops/shape-vectors.ts';
 export * from './onnx/import.ts';
+export * from './ops/window.ts';
+export * from './ops/conv.ts';
+export * from './ops/conv-grad.ts';
+export * from './ops/pool.ts';
+export * from './ops/resize.ts';
