@@ -1,19 +1,19 @@
 /** Concat: joins tensors along an axis. Its VJP splits the gradient back into the pieces. */
-import type { Value } from '../graph.ts';
+import type { Attrs, Value } from '../graph.ts';
 import { apply1, defineOp } from '../op-registry.ts';
-import { type Dim, isStatic, normAxis, shapeToString } from '../shape.ts';
+import { type Dim, isStatic, shapeToString } from '../shape.ts';
 import { tensorValues } from '../tensor.ts';
 import { int64s } from './constant.ts';
 import { concatAlong, foldable } from './fold-tensors.ts';
-import { intAttr } from './int-inputs.ts';
+import { axisAttr } from './int-inputs.ts';
 import { freshDim } from './layout.ts';
 import { shapeRange } from './shape-vectors.ts';
 import { split } from './split.ts';
 
-function concatAxis(ins: readonly (Value | null)[], axisAttr: number): number {
+function concatAxis(ins: readonly (Value | null)[], attrs: Attrs): number {
   const x = ins[0];
   if (!x) throw new Error('needs at least one input');
-  return normAxis(axisAttr, x.rank, 'Concat');
+  return axisAttr(attrs, x.rank);
 }
 
 function concatShape(xs: readonly Value[], axis: number): Dim[] {
@@ -51,13 +51,13 @@ defineOp({
   infer(ins, attrs) {
     if (ins.some((v) => v === null)) throw new Error('inputs must not be omitted');
     const xs = ins as readonly Value[];
-    const axis = concatAxis(xs, intAttr(attrs, 'axis', 0));
+    const axis = concatAxis(xs, attrs);
     return [{ dtype: xs[0]!.dtype, shape: concatShape(xs, axis) }];
   },
   fold(ins, attrs) {
     const ts = ins.map((t) => t!);
     if (!ts.every(foldable)) return null;
-    return [concatAlong(ts, normAxis(intAttr(attrs, 'axis', 0), ts[0]!.shape.length, 'Concat'))];
+    return [concatAlong(ts, axisAttr(attrs, ts[0]!.shape.length))];
   },
   symbolic(ins) {
     const xs = ins as readonly Value[];
@@ -67,7 +67,7 @@ defineOp({
   },
   vjp(ctx) {
     const xs = ctx.node.inputs as readonly Value[];
-    const axis = concatAxis(xs, intAttr(ctx.node.attrs, 'axis', 0));
+    const axis = concatAxis(xs, ctx.node.attrs);
     const sizes = xs.map((x) => x.shape[axis]!);
     const g = ctx.gradOutputs[0]!;
     const sizesValue = isStatic(sizes)

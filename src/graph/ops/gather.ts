@@ -5,13 +5,13 @@
  */
 import type { Value } from '../graph.ts';
 import { apply1, defineOp, type VjpContext } from '../op-registry.ts';
-import { type Dim, normAxis } from '../shape.ts';
+import type { Dim } from '../shape.ts';
 import { tensor, tensorValues } from '../tensor.ts';
 import { constant, int64s } from './constant.ts';
 import { cast } from './elementwise.ts';
 import { constantOfShape } from './fill.ts';
 import { foldable, takeAlong } from './fold-tensors.ts';
-import { checkIndexType, intAttr } from './int-inputs.ts';
+import { axisAttr, checkIndexType } from './int-inputs.ts';
 import { transpose, unsqueeze } from './layout.ts';
 import { scatterND } from './scatter.ts';
 import { permutedShape } from './shape-vectors.ts';
@@ -33,7 +33,7 @@ defineOp({
     const [data, indices] = ins as [Value, Value];
     checkIndexType(indices, 'indices');
     if (data.rank === 0) throw new Error('data must have rank >= 1');
-    const axis = normAxis(intAttr(attrs, 'axis', 0), data.rank, 'Gather');
+    const axis = axisAttr(attrs, data.rank);
     if (indices.known) normIndices(tensorValues(indices.known), data.shape[axis]!, axis);
     const shape = [...data.shape.slice(0, axis), ...indices.shape, ...data.shape.slice(axis + 1)];
     return [{ dtype: data.dtype, shape }];
@@ -41,7 +41,7 @@ defineOp({
   fold(ins, attrs) {
     const [data, indices] = ins as [NonNullable<(typeof ins)[0]>, NonNullable<(typeof ins)[0]>];
     if (!foldable(data)) return null;
-    const axis = normAxis(intAttr(attrs, 'axis', 0), data.shape.length, 'Gather');
+    const axis = axisAttr(attrs, data.shape.length);
     const idx = normIndices(tensorValues(indices), data.shape[axis]!, axis);
     const taken = takeAlong(data, axis, idx);
     const shape = [...data.shape.slice(0, axis), ...indices.shape, ...data.shape.slice(axis + 1)];
@@ -73,7 +73,7 @@ const isIdentity = (perm: readonly number[]): boolean => perm.every((p, i) => p 
 
 function gatherVjp(ctx: VjpContext): (Value | null)[] {
   const [data, indices] = ctx.node.inputs as [Value, Value];
-  const axis = normAxis(intAttr(ctx.node.attrs, 'axis', 0), data.rank, 'Gather');
+  const axis = axisAttr(ctx.node.attrs, data.rank);
   const q = indices.rank;
   // updates [...indices.shape, ...data.shape without axis], scattered into data moved to [axis, ...]
   const gPerm = frontPerm(ctx.gradOutputs[0]!.rank, axis, q);

@@ -1,5 +1,6 @@
 /** Reading integer operands of indexing operators: constant int inputs and attributes. */
 import type { Attrs, Value } from '../graph.ts';
+import { normAxis } from '../shape.ts';
 import { tensorValues } from '../tensor.ts';
 
 /** The entries of a constant (or fully resolved shape-like) integer input. */
@@ -37,4 +38,9 @@ export function checkIndexType(v: Value, what: string): void {
   if (v.dtype !== 'int64' && v.dtype !== 'int32') {
     throw new Error(`${what} must be int64 or int32, got ${v.dtype}`);
   }
+}
+
+/** The `axis` attribute (default 0) normalised for a tensor of rank `rank`. */
+export function axisAttr(attrs: Attrs, rank: number): number {
+  return normAxis(intAttr(attrs, 'axis', 0), rank, 'the axis attribute');
 }

@@ -89,7 +89,7 @@ export function padVjp(ctx: VjpContext): (Value | null)[] {
     if (b === 0 && e === 0) continue;
     if (typeof d !== 'number') {
       throw new Error(
-        `Pad gradient: ${mode} padding of symbolic axis ${a} (${d}) is not supported`,
+        `Pad gradient for ${x.toString()}: ${mode} padding of symbolic axis ${a} (${d}) is not supported`,
       );
     }
     gx = mode === 'edge' ? edgeAxisGrad(gx, a, d, b, e) : reflectAxisGrad(gx, a, d, b, e);

@@ -4,8 +4,8 @@
  */
 import type { Value } from '../graph.ts';
 import { apply1, defineOp } from '../op-registry.ts';
-import { type Dim, normAxis, shapeToString } from '../shape.ts';
-import { checkIndexType, intAttr, stringAttr } from './int-inputs.ts';
+import { type Dim, shapeToString } from '../shape.ts';
+import { axisAttr, checkIndexType, stringAttr } from './int-inputs.ts';
 
 /** How duplicate indices combine: 'none' (last write wins, undefined order) or a reduction. */
 export type ScatterReduction = 'none' | 'add' | 'mul' | 'max' | 'min';
@@ -48,7 +48,7 @@ defineOp({
   infer(ins, attrs) {
     const [data, indices, updates] = ins as [Value, Value, Value];
     checkCommon(data, indices, updates, stringAttr(attrs, 'reduction', 'none'));
-    normAxis(intAttr(attrs, 'axis', 0), data.rank, 'ScatterElements');
+    axisAttr(attrs, data.rank);
     if (indices.rank !== data.rank) throw new Error('indices and data differ in rank');
     checkDims('updates', updates.shape, indices.shape);
     return [{ dtype: data.dtype, shape: data.shape }];

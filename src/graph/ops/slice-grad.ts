@@ -28,7 +28,14 @@ type AxisGrad =
   | { kind: 'pad'; axis: number; reverse: boolean; before: number; after: number }
   | { kind: 'scatter'; axis: number; dim: number; indices: number[] };
 
-function axisGrad(axis: number, dim: Dim, start: number, end: number, step: number): AxisGrad {
+function axisGrad(
+  x: Value,
+  axis: number,
+  dim: Dim,
+  start: number,
+  end: number,
+  step: number,
+): AxisGrad {
   if (typeof dim === 'number') {
     const r = normalizeRange(dim, start, end, step);
     if (Math.abs(step) !== 1) {
@@ -43,7 +50,7 @@ function axisGrad(axis: number, dim: Dim, start: number, end: number, step: numb
     return { kind: 'pad', axis, reverse: false, before: start, after: 0 };
   }
   throw new Error(
-    `Slice gradient: axis ${axis} has symbolic size ${dim}; only open-ended unit-step slices of it are supported (start ${start}, end ${end}, step ${step})`,
+    `Slice gradient for ${x.toString()}: axis ${axis} has symbolic size ${dim}; only open-ended unit-step slices of it are supported (start ${start}, end ${end}, step ${step})`,
   );
 }
 
@@ -72,7 +79,7 @@ export function sliceVjp(ctx: VjpContext): (Value | null)[] {
   const x = ctx.node.inputs[0]!;
   const spec = knownSliceSpec(ctx.node.inputs, x.rank);
   const plans = spec.axes.map((a, i) =>
-    axisGrad(a, x.shape[a]!, spec.starts[i]!, spec.ends[i]!, spec.steps[i]!),
+    axisGrad(x, a, x.shape[a]!, spec.starts[i]!, spec.ends[i]!, spec.steps[i]!),
   );
   let g = ctx.gradOutputs[0]!;
   const reversed = plans.flatMap((p) => (p.kind === 'pad' && p.reverse ? [p.axis] : []));

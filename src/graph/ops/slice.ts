@@ -82,7 +82,7 @@ function specFrom(operands: readonly Operand[], rank: number): SliceSpec | null 
       `starts, ends, axes and steps differ in length (${n}, ${ends.length}, ${axes.length}, ${steps.length})`,
     );
   }
-  const norm = axes.map((a) => normAxis(a, rank, 'Slice'));
+  const norm = axes.map((a) => normAxis(a, rank, 'the axes input'));
   if (new Set(norm).size !== n) throw new Error(`axes ${JSON.stringify(axes)} repeat an axis`);
   if (steps.includes(0)) throw new Error('steps must be non-zero');
   return { starts, ends, axes: norm, steps };
@@ -98,7 +98,7 @@ function slicedShape(x: Value, spec: SliceSpec | null, axesOnly: number[] | null
   const shape = [...x.shape];
   if (!spec) {
     const axes = axesOnly ?? arange(0, x.rank);
-    for (const a of axes) shape[normAxis(a, x.rank, 'Slice')] = freshDim('slice');
+    for (const a of axes) shape[normAxis(a, x.rank, 'the axes input')] = freshDim('slice');
     return shape;
   }
   spec.axes.forEach((a, i) => {

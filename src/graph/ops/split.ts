@@ -10,7 +10,7 @@ import { tensorValues } from '../tensor.ts';
 import { concat } from './concat.ts';
 import { int64s } from './constant.ts';
 import { arange, foldable, takeAlong } from './fold-tensors.ts';
-import { intAttr } from './int-inputs.ts';
+import { axisAttr, intAttr } from './int-inputs.ts';
 import { freshDim, shapeVector } from './layout.ts';
 import { zerosLike } from './shape-vectors.ts';
 
@@ -58,7 +58,7 @@ defineOp({
   name: 'Split',
   infer(ins, attrs) {
     const x = ins[0]!;
-    const axis = normAxis(intAttr(attrs, 'axis', 0), x.rank, 'Split');
+    const axis = axisAttr(attrs, x.rank);
     return splitSizes(x, ins[1], attrs, axis).map((s) => ({
       dtype: x.dtype,
       shape: x.shape.map((d, i) => (i === axis ? s : d)),
@@ -67,7 +67,7 @@ defineOp({
   fold(ins, attrs) {
     const [x, split] = ins;
     if (!x || !split || !foldable(x)) return null;
-    const axis = normAxis(intAttr(attrs, 'axis', 0), x.shape.length, 'Split');
+    const axis = axisAttr(attrs, x.shape.length);
     const sizes = tensorValues(split);
     const starts = offsets(sizes);
     return sizes.map((s, i) => takeAlong(x, axis, arange(starts[i]!, s)));
@@ -80,7 +80,7 @@ defineOp({
     return offsets(sizes).map((o, i) => entries.slice(o, o + sizes[i]!));
   },
   vjp(ctx) {
-    const axis = normAxis(intAttr(ctx.node.attrs, 'axis', 0), ctx.node.inputs[0]!.rank, 'Split');
+    const axis = axisAttr(ctx.node.attrs, ctx.node.inputs[0]!.rank);
     const parts = ctx.node.outputs.map((o, i) => ctx.gradOutputs[i] ?? zerosLike(o));
     return [concat(parts, axis), null];
   },
