@@ -83,7 +83,9 @@ export function decodeModel(bytes: Uint8Array): OnnxModel {
   try {
     fields = readFields(bytes, 'ModelProto');
   } catch (e) {
-    throw new Error(`not a valid ONNX model (truncated or corrupt: ${(e as Error).message})`);
+    throw new Error(`not a valid ONNX model (truncated or corrupt: ${(e as Error).message})`, {
+      cause: e,
+    });
   }
   for (const f of fields) {
     const wire = MODEL_WIRE[f.field];
@@ -173,14 +175,17 @@ function decodeTensorType(bytes: Uint8Array): OnnxTensorType | null {
   const fields = readFields(asBytes(tensor), 'TypeProto.Tensor');
   const elem = lastField(fields, S.TypeProtoTensor.elem_type);
   const elemType = elem ? asInt(elem) : 0;
-  let dtype: DType | null = null;
-  try {
-    dtype = dtypeFromOnnx(elemType, 'ValueInfoProto');
-  } catch {
-    dtype = null;
-  }
   const shape = lastField(fields, S.TypeProtoTensor.shape);
+  const dtype = dtypeOrNull(elemType);
   return { dtype, elemType, shape: shape ? decodeShape(asBytes(shape)) : null };
+}
+
+function dtypeOrNull(code: number): DType | null {
+  try {
+    return dtypeFromOnnx(code, 'ValueInfoProto');
+  } catch {
+    return null;
+  }
 }
 
 function decodeShape(bytes: Uint8Array): (number | string | null)[] {

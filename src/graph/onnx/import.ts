@@ -233,7 +233,7 @@ function definedNode(ctx: Ctx, node: OnnxNode, name: string, inputs: (Value | nu
   });
   const ints = (values: readonly number[], what: string): Value =>
     constant(ctx.g, tensor('int64', [values.length], values), clearName(ctx, `${name}/${what}`));
-  const form = toOpset17({ op: node.opType, inputs, attrs }, ctx.opset, ints);
+  const form = toOpset17({ op: node.opType, inputs, attrs }, ctx.opset, ints, node.outputs.length);
   if (form.inputs.some((v) => v !== null && !v.hasShape))
     return unshapedNode(ctx, node, name, form);
   return apply(form.op, form.inputs, form.attrs, { graph: ctx.g, name });

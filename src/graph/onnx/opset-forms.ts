@@ -41,19 +41,24 @@ export type MakeInts = (values: readonly number[], what: string) => Value;
  * Rewrites a default-domain node of a file with opset `opset` into scorekit's opset-17 form.
  * Throws, naming the attribute, when the node uses a newer feature with no opset-17 form.
  */
-export function toOpset17(form: NodeForm, opset: number, ints: MakeInts): NodeForm {
+export function toOpset17(
+  form: NodeForm,
+  opset: number,
+  ints: MakeInts,
+  outputs: number,
+): NodeForm {
   const { op } = form;
   if (op === 'Constant') return constantForm(form);
   if (op === 'Reshape') return reshapeForm(form);
   if (op === 'ReduceSum') return reduceSumForm(form);
+  if (op === 'Split') return splitForm(form, ints, outputs);
   if (opset < 18) return form;
   if (AXES_MOVED_AT_18.has(op)) return reduceForm(form);
-  if (op === 'Split') return splitForm(form, ints);
   if (op === 'Pad') return padForm(form, ints);
   if (op === 'Resize') {
     return dropDefaults(form, { antialias: 0, keep_aspect_ratio_policy: 'stretch', axes: null });
   }
-  if (op === 'AveragePool' || op === 'MaxPool') return dropDefaults(form, { dilations: 1 });
+  if (op === 'AveragePool') return dropDefaults(form, { dilations: 1 });
   if (op === 'Cast') return without(form, ['saturate']);
   return form;
 }
@@ -120,18 +125,25 @@ function reduceSumForm(form: NodeForm): NodeForm {
   return axes.length === 0 ? { op: 'Identity', inputs: [form.inputs[0] ?? null], attrs: {} } : form;
 }
 
-/** Split: `num_outputs` becomes explicit sizes when the split is uneven. */
-function splitForm(form: NodeForm, ints: MakeInts): NodeForm {
+/**
+ * Split without a sizes input (equal parts, as many as the node has outputs; `num_outputs`
+ * from opset 18, where the last part may be smaller): explicit sizes when the axis is static,
+ * else `num_outputs`, which export drops again below opset 18.
+ */
+function splitForm(form: NodeForm, ints: MakeInts, outputs: number): NodeForm {
   const n = form.attrs['num_outputs'];
   const rest = without(form, ['num_outputs']);
-  if (!n || n.type !== 'int' || form.inputs[1]) return rest;
+  if (form.inputs[1]) return rest;
+  const parts = n?.type === 'int' ? n.value : outputs;
   const x = form.inputs[0]!;
   const axisAttr = form.attrs['axis'];
   const axis = axisAttr?.type === 'int' ? axisAttr.value : 0;
   const d = x.hasShape ? x.shape[axis < 0 ? axis + x.rank : axis] : undefined;
-  if (typeof d !== 'number' || d % n.value === 0) return rest;
-  const chunk = Math.ceil(d / n.value);
-  const sizes = Array.from({ length: n.value }, (_, i) =>
+  if (typeof d !== 'number') {
+    return { ...rest, attrs: { ...rest.attrs, num_outputs: { type: 'int', value: parts } } };
+  }
+  const chunk = Math.ceil(d / parts);
+  const sizes = Array.from({ length: parts }, (_, i) =>
     Math.max(0, Math.min(chunk, d - i * chunk)),
   );
   return { ...rest, inputs: [x, ints(sizes, 'split')] };
@@ -187,14 +199,25 @@ export function fromOpset17(
   attrs: Attrs,
   opset: number,
 ): ExportForm {
+  if (op === 'Split') return splitExportForm(inputs, attrs, outputs, opset);
   if (opset < 18) return { inputs, attrs };
   if (AXES_MOVED_AT_18.has(op) && attrs['axes']?.type === 'ints') {
     const axes = attrs['axes'].value;
     const rest = without({ op, inputs, attrs }, ['axes']).attrs;
     return { inputs: [inputs[0] ?? null, tensor('int64', [axes.length], axes)], attrs: rest };
   }
-  if (op === 'Split' && !inputs[1] && !attrs['num_outputs']) {
-    return { inputs, attrs: { ...attrs, num_outputs: { type: 'int', value: outputs } } };
-  }
   return { inputs, attrs };
+}
+
+/** Split without sizes: `num_outputs` from opset 18 on, none before (ONNX rejects it). */
+function splitExportForm(
+  inputs: readonly (Value | null)[],
+  attrs: Attrs,
+  outputs: number,
+  opset: number,
+): ExportForm {
+  if (inputs[1]) return { inputs, attrs };
+  const base = without({ op: 'Split', inputs, attrs }, ['num_outputs']).attrs;
+  if (opset < 18) return { inputs, attrs: base };
+  return { inputs, attrs: { ...base, num_outputs: { type: 'int', value: outputs } } };
 }
