@@ -75,11 +75,15 @@ export class DataLoader {
   /** One epoch of shuffled, transformed training batches. */
   async *epoch(): AsyncGenerator<Batch> {
     const { batchSize, transform } = this.options;
+    const src = this.source;
     const perm = this.shuffleRng.permutation(this.trainSize);
     const batches = this.batchesPerEpoch;
     const read = (b: number): Promise<Batch> => {
       const pick = perm.subarray(b * batchSize, Math.min((b + 1) * batchSize, this.trainSize));
-      return this.readBatch(pick.map((k) => this.train[k] ?? k));
+      // Finite sources map positions to training items; distributions only use the count.
+      const batch = this.readBatch(src.kind === 'finite' ? pick.map((k) => this.train[k]!) : pick);
+      batch.catch(() => undefined); // a prefetch the consumer never awaits must not go unhandled
+      return batch;
     };
     let next = batches > 0 ? read(0) : null;
     for (let b = 0; b < batches; b++) {

@@ -2,7 +2,12 @@
  * The full dataset registry for Node: the 2D toys (from src/data) plus the file-backed
  * datasets read through src/io. Config files and the CLI refer to these names.
  */
-import { datasetRegistry, type DatasetEntry, type DatasetRegistry } from '../data/dataset.ts';
+import {
+  datasetRegistry,
+  type DatasetEntry,
+  type DatasetOptions,
+  type DatasetRegistry,
+} from '../data/dataset.ts';
 import { choiceOption, numberOption, requiredString, stringOption } from '../data/options.ts';
 import { stackedMnist } from '../data/stacked-mnist.ts';
 import { toyDatasetEntries } from '../data/toy-datasets.ts';
@@ -13,6 +18,14 @@ import { idxImageSource } from './idx.ts';
 import { imageFolderSource } from './image-folder.ts';
 import { mnistPackageSource } from './mnist-package.ts';
 import { tabularSource } from './tabular.ts';
+
+function channelsOption(o: DatasetOptions): 1 | 3 {
+  const c = numberOption(o, 'channels', 'image-folder', 3);
+  if (c !== 1 && c !== 3) {
+    throw new Error(`dataset "image-folder": option "channels" must be 1 or 3, got ${c}`);
+  }
+  return c;
+}
 
 function fileEntries(): [string, DatasetEntry][] {
   return [
@@ -78,7 +91,7 @@ function fileEntries(): [string, DatasetEntry][] {
           imageFolderSource(requiredString(o, 'path', 'image-folder'), {
             size: numberOption(o, 'size', 'image-folder', 32),
             fit: choiceOption(o, 'fit', 'image-folder', ['cover', 'fill', 'crop'], 'cover'),
-            channels: numberOption(o, 'channels', 'image-folder', 3) === 1 ? 1 : 3,
+            channels: channelsOption(o),
             nonImages: choiceOption(o, 'nonImages', 'image-folder', ['error', 'skip'], 'error'),
           }),
       },

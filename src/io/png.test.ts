@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { gaussianMixture } from '../data/toys/gaussian-mixture.ts';
+import { writeImageGrid, writeScatterPlot } from './figures.ts';
 import { imageGrid } from './image-grid.ts';
 import { decodePng, encodePng, readPng, writePng } from './png.ts';
 import { scatterPlot } from './scatter-plot.ts';
@@ -77,5 +78,18 @@ describe('scatterPlot', () => {
     expect(far).toEqual([68, 1, 84]); // viridis at 0
     expect(px(8, 56)).toEqual([255, 0, 0]); // the point (-1.5, -1.5)
     expect(decodePng(encodePng(img)).width).toBe(64);
+  });
+});
+
+describe('figure files', () => {
+  it('writes a grid PNG and a scatter PNG that read back', async () => {
+    const dir = testDir('figures');
+    await writeImageGrid(join(dir, 'g.png'), new Float32Array(4 * 9).fill(1), [4, 1, 3, 3], {
+      columns: 4,
+    });
+    const g = await readPng(join(dir, 'g.png'));
+    expect([g.width, g.height]).toEqual([4 * 5 + 2, 7]);
+    await writeScatterPlot(join(dir, 's.png'), [0, 0], { size: 16 });
+    expect((await readPng(join(dir, 's.png'))).height).toBe(16);
   });
 });

@@ -1,0 +1,23 @@
+/** Writing the standard figures to PNG files: image grids of samples and toy scatter plots. */
+import { imageGrid, type GridOptions } from './image-grid.ts';
+import { writePng } from './png.ts';
+import { scatterPlot, type ScatterOptions } from './scatter-plot.ts';
+
+/** Writes `x` (`[N, C, H, W]`, C = 1 or 3) to `path` as one PNG grid. */
+export async function writeImageGrid(
+  path: string,
+  x: ArrayLike<number>,
+  shape: readonly number[],
+  options: GridOptions = {},
+): Promise<void> {
+  await writePng(path, imageGrid(x, shape, options));
+}
+
+/** Writes `points` (`[n, 2]`) over an optional density heat map to `path` as PNG. */
+export async function writeScatterPlot(
+  path: string,
+  points: ArrayLike<number>,
+  options: ScatterOptions = {},
+): Promise<void> {
+  await writePng(path, scatterPlot(points, options));
+}
