@@ -58,6 +58,19 @@ describe('shape inference with a symbolic batch dimension', () => {
     ]);
   });
 
+  it('gives fresh dimensions where run-time operands make a size unknowable', () => {
+    const g = new G.Graph();
+    const x = g.input('x', F, ['N', 5]);
+    const pads = g.input('pads', 'int64', [4]);
+    const starts = g.input('starts', 'int64', [1]);
+    const padded = G.apply1('Pad', [x, pads]);
+    expect(padded.shape.every((d) => typeof d === 'string' && d.startsWith('pad_'))).toBe(true);
+    const axes = G.int64s(g, [1]);
+    const sliced = G.apply1('Slice', [x, starts, G.int64s(g, [G.SLICE_TO_END]), axes]);
+    expect(sliced.shape[0]).toBe('N');
+    expect(sliced.shape[1]).toMatch(/^slice_/);
+  });
+
   it('runs the torch pattern and its gradient for several batch sizes', async () => {
     const g = new G.Graph();
     const x = g.input('x', F, ['N', 2, 3]);
