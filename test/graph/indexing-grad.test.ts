@@ -70,6 +70,7 @@ describe('Slice VJP matches finite differences (float64)', () => {
     ['clamped ends', [3, 4], [0, 2], [10, 100], [1, 0]],
     ['step 2', [7, 3], [1], [7], [0], [2]],
     ['step -1 (reversal)', [4, 5], [-1], [-END], [1], [-1]],
+    ['step 3, trailing zeros cropped', [2, 8], [1], [END], [1], [3]],
     ['step -2 from the middle', [3, 9], [7], [0], [1], [-2]],
     ['steps on several axes', [6, 5, 4], [0, 4, 1], [6, 0, 4], [0, 1, 2], [3, -2, 1]],
     ['empty result', [3, 4], [2], [1], [1]],

@@ -1,6 +1,6 @@
 /**
  * ScatterND and ScatterElements (opset 16+, with `reduction`): writes (or adds) updates into
- * a copy of `data`. Used by the VJPs of Gather and strided Slice; they have no VJP themselves.
+ * a copy of `data`. The VJP of Gather uses ScatterND; they have no VJP themselves.
  */
 import type { Value } from '../graph.ts';
 import { apply1, defineOp } from '../op-registry.ts';

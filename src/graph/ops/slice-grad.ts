@@ -1,19 +1,15 @@
 /**
- * The VJP of Slice: the gradient is zero outside the slice. Unit steps become one Pad of the
- * incoming gradient (a reversal first for step -1); larger steps scatter it along the axis
- * with ScatterElements (indices of a slice are distinct, so no reduction is needed).
+ * The VJP of Slice: the gradient is zero outside the slice. Per axis: a negative step first
+ * reverses the incoming gradient; a step s > 1 interleaves s - 1 zeros after each element
+ * (Unsqueeze, Pad, Reshape); one final Pad places the result (a negative end pad crops the
+ * trailing zeros). Only cheap memory operations, no scatter.
  */
 import type { Value } from '../graph.ts';
-import type { VjpContext } from '../op-registry.ts';
+import { apply1, type VjpContext } from '../op-registry.ts';
 import type { Dim } from '../shape.ts';
-import { tensor } from '../tensor.ts';
-import { constant } from './constant.ts';
-import { constantOfShape } from './fill.ts';
-import { arange } from './fold-tensors.ts';
-import { expand, shapeOf } from './layout.ts';
-import { pad } from './pad.ts';
-import { scatterElements } from './scatter.ts';
-import { matchShape, shapeWithDim } from './shape-vectors.ts';
+import { unsqueeze } from './layout.ts';
+import { axisPads, pad } from './pad.ts';
+import { matchShape, shapeWithDim, zerosLike } from './shape-vectors.ts';
 import {
   isFullRange,
   knownSliceSpec,
@@ -24,30 +20,30 @@ import {
 } from './slice.ts';
 
 /** How the gradient of one sliced axis is formed. */
-type AxisGrad =
-  | { kind: 'pad'; axis: number; reverse: boolean; before: number; after: number }
-  | { kind: 'scatter'; axis: number; dim: number; indices: number[] };
+interface AxisGrad {
+  readonly axis: number;
+  readonly reverse: boolean;
+  /** |step|: zeros are interleaved when above 1. */
+  readonly stride: number;
+  /** Elements kept, -1 when unknown (a symbolic axis). */
+  readonly count: number;
+  readonly before: number;
+  readonly after: number;
+}
 
-function axisGrad(
-  x: Value,
-  axis: number,
-  dim: Dim,
-  start: number,
-  end: number,
-  step: number,
-): AxisGrad {
+function axisGrad(x: Value, axis: number, start: number, end: number, step: number): AxisGrad {
+  const dim: Dim = x.shape[axis]!;
+  const [reverse, stride] = [step < 0, Math.abs(step)];
   if (typeof dim === 'number') {
     const r = normalizeRange(dim, start, end, step);
-    if (Math.abs(step) !== 1) {
-      return { kind: 'scatter', axis, dim, indices: arange(r.start, r.count, step) };
-    }
-    const lo = step === 1 ? r.start : r.start - r.count + 1;
-    return { kind: 'pad', axis, reverse: step === -1, before: lo, after: dim - lo - r.count };
+    // the lowest input index the slice reads
+    const lo = reverse ? r.start - (r.count - 1) * stride : r.start;
+    const span = r.count * stride;
+    return { axis, reverse, stride, count: r.count, before: lo, after: dim - lo - span };
   }
-  if (isFullRange(start, end, step))
-    return { kind: 'pad', axis, reverse: step < 0, before: 0, after: 0 };
-  if (step === 1 && start >= 0 && end >= OPEN_END) {
-    return { kind: 'pad', axis, reverse: false, before: start, after: 0 };
+  const full = isFullRange(start, end, step);
+  if (full || (step === 1 && start >= 0 && end >= OPEN_END)) {
+    return { axis, reverse, stride, count: -1, before: full ? 0 : start, after: 0 };
   }
   throw new Error(
     `Slice gradient for ${x.toString()}: axis ${axis} has symbolic size ${dim}; only open-ended unit-step slices of it are supported (start ${start}, end ${end}, step ${step})`,
@@ -56,22 +52,22 @@ function axisGrad(
 
 /** Reverses `g` along `axes`. */
 function reverse(g: Value, axes: number[]): Value {
-  const ones = axes.map(() => -1);
+  const minus = axes.map(() => -1);
   return slice(
     g,
-    ones,
+    minus,
     axes.map(() => -SLICE_TO_END),
     axes,
-    ones,
+    minus,
   );
 }
 
-/** Places `g` at positions `indices` of a zero tensor whose `axis` has size `dim`. */
-function scatterAlong(g: Value, axis: number, dim: number, indices: number[]): Value {
-  const idxShape = g.shape.map((_, i) => (i === axis ? indices.length : 1));
-  const idx = expand(constant(g.graph, tensor('int64', idxShape, indices)), shapeOf(g));
-  const zeros = constantOfShape(shapeWithDim(g, axis, dim), 0, g.dtype);
-  return scatterElements(zeros, idx, g, axis);
+/** Inserts `stride - 1` zeros after each element of `g` along `axis` (of static size). */
+function interleaveZeros(g: Value, axis: number, stride: number): Value {
+  const n = g.shape[axis] as number;
+  const u = unsqueeze(g, [axis + 1]);
+  const padded = pad(u, axisPads(u.rank, axis + 1, 0, stride - 1));
+  return apply1('Reshape', [padded, shapeWithDim(g, axis, n * stride)]);
 }
 
 /** VJP rule of Slice (gradient w.r.t. the data input only). */
@@ -79,15 +75,15 @@ export function sliceVjp(ctx: VjpContext): (Value | null)[] {
   const x = ctx.node.inputs[0]!;
   const spec = knownSliceSpec(ctx.node.inputs, x.rank);
   const plans = spec.axes.map((a, i) =>
-    axisGrad(x, a, x.shape[a]!, spec.starts[i]!, spec.ends[i]!, spec.steps[i]!),
+    axisGrad(x, a, spec.starts[i]!, spec.ends[i]!, spec.steps[i]!),
   );
+  if (plans.some((p) => p.count === 0)) return [zerosLike(x), null, null, null, null];
   let g = ctx.gradOutputs[0]!;
-  const reversed = plans.flatMap((p) => (p.kind === 'pad' && p.reverse ? [p.axis] : []));
+  const reversed = plans.filter((p) => p.reverse).map((p) => p.axis);
   if (reversed.length) g = reverse(g, reversed);
-  for (const p of plans) if (p.kind === 'scatter') g = scatterAlong(g, p.axis, p.dim, p.indices);
+  for (const p of plans) if (p.stride > 1) g = interleaveZeros(g, p.axis, p.stride);
   const pads = new Array<number>(2 * x.rank).fill(0);
   for (const p of plans) {
-    if (p.kind !== 'pad') continue;
     pads[p.axis] = p.before;
     pads[p.axis + x.rank] = p.after;
   }
