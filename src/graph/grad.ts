@@ -35,9 +35,12 @@ export function grad(
     if (!active.has(node)) continue;
     const gradOutputs = node.outputs.map((o) => sumGrads(acc.get(o)));
     if (gradOutputs.every((g) => g === null)) continue;
+    if (node.captures.some((v) => isFloat(v.dtype) && dependsOnWrt.has(v))) {
+      throw new Error(`grad: no gradient rule for subgraphs of ${describeNode(node)}`);
+    }
     const needs = node.inputs.map((v) => v !== null && isFloat(v.dtype) && dependsOnWrt.has(v));
     if (!needs.some(Boolean)) continue;
-    const rule = findOp(node.op)?.vjp;
+    const rule = node.domain === '' ? findOp(node.op)?.vjp : undefined;
     if (!rule) throw new Error(`grad: no gradient rule for ${describeNode(node)}`);
     const gradInputs = rule({ node, gradOutputs, needs });
     node.inputs.forEach((v, i) => {
@@ -65,7 +68,9 @@ function forwardReach(wrt: readonly Value[]): Set<Value> {
   const set = new Set<Value>(wrt);
   if (wrt.length === 0) return set;
   for (const node of wrt[0]!.graph.nodes) {
-    if (node.inputs.some((v) => v !== null && set.has(v))) for (const o of node.outputs) set.add(o);
+    if (dependencies(node).some((v) => v !== null && set.has(v))) {
+      for (const o of node.outputs) set.add(o);
+    }
   }
   return set;
 }
@@ -83,7 +88,12 @@ function activeNodes(outs: readonly Value[], wrt: readonly Value[]): Set<Node> {
     const p = v.producer;
     if (!p || !fwd.has(v)) continue;
     active.add(p);
-    for (const i of p.inputs) if (i) stack.push(i);
+    for (const i of dependencies(p)) if (i) stack.push(i);
   }
   return active;
+}
+
+/** A node's inputs and the values its subgraphs capture. */
+function dependencies(node: Node): readonly (Value | null)[] {
+  return node.captures.length ? [...node.inputs, ...node.captures] : node.inputs;
 }

@@ -61,6 +61,12 @@ export class Value {
 
 /** One ONNX operator application. `null` inputs are omitted optional inputs. */
 export class Node {
+  /**
+   * Values of the enclosing graph that subgraph attributes (If, Loop, Scan) read by name:
+   * dependencies that are not inputs. Export keeps their producers; `grad` refuses them.
+   */
+  captures: readonly Value[] = [];
+
   constructor(
     readonly op: string,
     readonly domain: string,

@@ -129,7 +129,8 @@ function decodeMetadata(entries: readonly ProtoField[]): Record<string, string> 
   return out;
 }
 
-function decodeGraph(bytes: Uint8Array): OnnxGraph {
+/** Decodes a GraphProto (the main graph, or a subgraph attribute). */
+export function decodeGraph(bytes: Uint8Array): OnnxGraph {
   const fields = readFields(bytes, 'GraphProto');
   const all = (f: number) => fieldsNumbered(fields, f).map(asBytes);
   const name = lastField(fields, S.GraphProto.name);

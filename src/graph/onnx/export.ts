@@ -27,7 +27,7 @@ export function exportOnnx(graph: Graph, opts: ExportOptions): Uint8Array {
   const nodes = neededNodes(graph, Object.values(opts.outputs));
   const inputSet = new Set(opts.inputs);
   for (const n of nodes) {
-    for (const v of n.inputs) {
+    for (const v of [...n.inputs, ...n.captures]) {
       if (v && !v.producer && !inputSet.has(v)) {
         throw new Error(
           `exportOnnx: value "${v.name}" is a graph input that was not listed in inputs`,
@@ -76,6 +76,7 @@ export function neededNodes(graph: Graph, outputs: readonly Value[]): Node[] {
     if (!p || need.has(p)) continue;
     need.add(p);
     for (const i of p.inputs) if (i) stack.push(i);
+    stack.push(...p.captures);
   }
   return graph.nodes.filter((n) => need.has(n));
 }

@@ -21,6 +21,7 @@ import {
   recordedOrUnknown,
 } from './passthrough-types.ts';
 import * as S from './schema.ts';
+import { capturedNames } from './subgraph-captures.ts';
 
 export interface ImportOptions {
   /** Names the model in error messages (e.g. its file path). */
@@ -269,6 +270,8 @@ function passThroughNode(
     passThroughType(op, i, inputs, ctx.recorded.get(o), freshDim),
   );
   const created = ctx.g.addNode(node.opType, inputs, attrs, types, node.domain, name);
+  const captured = node.attributes.flatMap(capturedNames);
+  created.captures = [...new Set(captured)].map((n) => lookup(ctx, n, 'a subgraph'));
   ctx.passThrough.push(created);
   return created.outputs;
 }
