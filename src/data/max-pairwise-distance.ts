@@ -3,11 +3,13 @@
  * NCSNv2 (Song & Ermon 2020, Technique 1: sigma_1 = max_{i,j} ||x_i - x_j||).
  *
  * Small sets: exact, over all n(n-1)/2 pairs. Large sets: an estimate with guaranteed bounds.
- * The estimate is the exact maximum over a random subset, improved by one streaming pass
- * that measures every point's distance to the two ends of that best pair; every such distance
- * is a real pairwise distance, so the estimate is a lower bound. The same pass measures each
- * point's distance r_i to a centre c; by the triangle inequality ||x_i - x_j|| <= r_i + r_j,
- * so the sum of the two largest r_i is an upper bound. The stated error is their gap.
+ * (1) Exact maximum over a random subset R; its best pair (a, b) are the anchors. (2) One
+ * streaming pass measures every point's distance to a and b (each a real pairwise distance,
+ * so a lower bound) and its distance r_i to the mean c of R. (3) Exact maximum over R plus
+ * the set T of the K points farthest from c. The estimate is the largest distance found, a
+ * lower bound. Upper bound: a pair inside T is covered exactly by (3); any other pair has a
+ * point outside T, so by the triangle inequality its distance is at most
+ * r_(1) + r_(K+1) (largest and (K+1)-th largest r). The stated error is the gap.
  */
 import type { Rng } from '../rng/rng.ts';
 import { itemSize, type FiniteSource } from './source.ts';
@@ -50,21 +52,30 @@ export async function maxPairwiseDistance(
     return { ...bounds(best.dist, best.dist), exact: true, method: `exact over all ${n} items` };
   }
   const m = Math.max(2, Math.min(n, Math.floor(Math.sqrt((2 * budget) / d))));
-  const subset = rng.permutation(n).subarray(0, m);
+  const half = Math.max(2, Math.ceil(m / 2));
+  // (1) Random subset R and its best pair.
+  const subset = rng.permutation(n).subarray(0, half);
   const sub = await source.read(subset);
-  const best = exactMax(sub, m, d);
-  const a = sub.slice(best.i * d, (best.i + 1) * d);
-  const b = sub.slice(best.j * d, (best.j + 1) * d);
-  const centre = meanRow(sub, m, d);
-  const pass = await sweep(source, [a, b], centre, options.chunkSize ?? 2048);
-  const lower = Math.max(best.dist, pass.farthest);
-  const upper = pass.r1 + pass.r2;
+  const best = exactMax(sub, half, d);
+  const anchors = [best.i, best.j].map((i) => sub.slice(i * d, (i + 1) * d));
+  // (2) Streaming pass: distances to the anchors and to the centre.
+  const pass = await sweep(source, anchors, meanRow(sub, half, d), options.chunkSize ?? 2048);
+  // (3) Exact maximum over R and the K points farthest from the centre.
+  const order = Array.from(pass.radii.keys()).sort((i, j) => pass.radii[j]! - pass.radii[i]!);
+  const k = Math.min(m - half, n - 1);
+  const far = await source.read(Int32Array.from(order.slice(0, k)));
+  const union = new Float32Array((half + k) * d);
+  union.set(sub);
+  union.set(far, half * d);
+  const unionBest = exactMax(union, half + k, d).dist;
+  const lower = Math.max(best.dist, pass.farthest, unionBest);
+  const upper = Math.max(unionBest, pass.radii[order[0]!]! + pass.radii[order[k]!]!);
   return {
     ...bounds(lower, Math.max(lower, upper)),
     exact: false,
     method:
-      `exact over a random subset of ${m} of ${n} items, then distances of all items to the ` +
-      `best pair (lower bound) and to the subset mean (triangle-inequality upper bound)`,
+      `exact over ${half} random and the ${k} outermost of ${n} items, plus distances of all ` +
+      `items to the best random pair; upper bound by the triangle inequality`,
   };
 }
 
@@ -113,24 +124,23 @@ function dist(x: Float32Array, offset: number, y: ArrayLike<number>): number {
   return Math.sqrt(s);
 }
 
-/** One pass: farthest distance to any anchor, and the two largest distances to `centre`. */
+/** One pass: farthest distance to any anchor, and every item's distance to `centre`. */
 async function sweep(
   source: FiniteSource,
   anchors: readonly Float32Array[],
   centre: Float64Array,
   chunk: number,
-): Promise<{ farthest: number; r1: number; r2: number }> {
+): Promise<{ farthest: number; radii: Float64Array }> {
   const d = centre.length;
-  let [farthest, r1, r2] = [0, 0, 0];
+  const radii = new Float64Array(source.size);
+  let farthest = 0;
   for (let start = 0; start < source.size; start += chunk) {
     const count = Math.min(chunk, source.size - start);
     const x = await source.read(Int32Array.from({ length: count }, (_, i) => start + i));
     for (let i = 0; i < count; i++) {
       for (const a of anchors) farthest = Math.max(farthest, dist(x, i * d, a));
-      const r = dist(x, i * d, centre);
-      if (r > r1) [r1, r2] = [r, r1];
-      else if (r > r2) r2 = r;
+      radii[start + i] = dist(x, i * d, centre);
     }
   }
-  return { farthest, r1, r2 };
+  return { farthest, radii };
 }

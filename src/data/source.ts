@@ -73,25 +73,31 @@ export function arraySource(
     range,
     size,
     ...(labels === undefined ? {} : { labels }),
-    read: (indices) => Promise.resolve(gatherRows(data, d, indices, name)),
+    read: async (indices) => gatherRows(data, d, indices, name),
   };
 }
 
-/** Rows `indices` of a row-major `[rows, d]` array, concatenated. */
+/** Throws, naming `name`, unless `i` is an integer in [0, size). */
+export function checkIndex(i: number, size: number, name: string): void {
+  if (!Number.isInteger(i) || i < 0 || i >= size) {
+    throw new Error(`${name}: index ${i} is out of range [0, ${size})`);
+  }
+}
+
+/** Rows `indices` of a row-major `[rows, d]` array, concatenated, each value divided by `divisor`. */
 export function gatherRows(
   data: ArrayLike<number>,
   d: number,
   indices: ArrayLike<number>,
   name = 'dataset',
+  divisor = 1,
 ): Float32Array {
   const rows = data.length / d;
   const out = new Float32Array(indices.length * d);
   for (let k = 0; k < indices.length; k++) {
     const i = indices[k]!;
-    if (!Number.isInteger(i) || i < 0 || i >= rows) {
-      throw new Error(`${name}: index ${i} is out of range [0, ${rows})`);
-    }
-    for (let j = 0; j < d; j++) out[k * d + j] = data[i * d + j]!;
+    checkIndex(i, rows, name);
+    for (let j = 0; j < d; j++) out[k * d + j] = data[i * d + j]! / divisor;
   }
   return out;
 }

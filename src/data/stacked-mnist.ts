@@ -4,7 +4,7 @@
  * 100 * l1 + 10 * l2 + l3 for the three labels, so there are 1000 modes.
  */
 import type { Rng } from '../rng/rng.ts';
-import { itemSize, type FiniteSource } from './source.ts';
+import { checkIndex, itemSize, type FiniteSource } from './source.ts';
 
 /** The mode id of three digit labels: 100 * l1 + 10 * l2 + l3. */
 export function stackedMnistMode(l1: number, l2: number, l3: number): number {
@@ -47,9 +47,7 @@ export function stackedMnist(mnist: FiniteSource, size: number, rng: Rng): Finit
       const digits = new Int32Array(3 * indices.length);
       for (let k = 0; k < indices.length; k++) {
         const i = indices[k]!;
-        if (!Number.isInteger(i) || i < 0 || i >= size) {
-          throw new Error(`stacked-mnist: index ${i} is out of range [0, ${size})`);
-        }
+        checkIndex(i, size, 'stacked-mnist');
         digits.set(picks.subarray(3 * i, 3 * i + 3), 3 * k);
       }
       const x = await mnist.read(digits);

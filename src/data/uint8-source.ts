@@ -2,7 +2,7 @@
  * A finite source over 8-bit images kept as bytes (4x smaller than float32) and converted to
  * [0, 1] floats (pixel / 255) only when read. IDX, CIFAR-10 and the MNIST package use it.
  */
-import { itemSize, type FiniteSource } from './source.ts';
+import { gatherRows, itemSize, type FiniteSource } from './source.ts';
 
 /** A {@link FiniteSource} over `pixels` (`[size, ...shape]` bytes), values in [0, 1]. */
 export function uint8ImageSource(
@@ -19,17 +19,6 @@ export function uint8ImageSource(
   if (labels !== undefined && labels.length !== size) {
     throw new Error(`${name}: ${labels.length} labels for ${size} images`);
   }
-  const read = (indices: ArrayLike<number>): Promise<Float32Array> => {
-    const out = new Float32Array(indices.length * d);
-    for (let k = 0; k < indices.length; k++) {
-      const i = indices[k]!;
-      if (!Number.isInteger(i) || i < 0 || i >= size) {
-        return Promise.reject(new Error(`${name}: index ${i} is out of range [0, ${size})`));
-      }
-      for (let j = 0; j < d; j++) out[k * d + j] = pixels[i * d + j]! / 255;
-    }
-    return Promise.resolve(out);
-  };
   return {
     kind: 'finite',
     name,
@@ -37,6 +26,6 @@ export function uint8ImageSource(
     range: [0, 1],
     size,
     ...(labels === undefined ? {} : { labels }),
-    read,
+    read: async (indices) => gatherRows(pixels, d, indices, name, 255),
   };
 }

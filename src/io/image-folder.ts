@@ -9,7 +9,7 @@
 import { readdir } from 'node:fs/promises';
 import { extname, join, relative, sep } from 'node:path';
 import sharp from 'sharp';
-import type { FiniteSource } from '../data/source.ts';
+import { checkIndex, type FiniteSource } from '../data/source.ts';
 import { DataFileError } from './data-file-error.ts';
 
 const IMAGE_EXTENSIONS = new Set(['.png', '.jpg', '.jpeg']);
@@ -60,9 +60,8 @@ export async function imageFolderSource(
   const read = async (indices: ArrayLike<number>): Promise<Float32Array> => {
     const out = new Float32Array(indices.length * d);
     const jobs = Array.from(indices, async (i, k) => {
-      const file = files[i];
-      if (file === undefined)
-        throw new Error(`${dir}: image index ${i} is out of range [0, ${files.length})`);
+      checkIndex(i, files.length, dir);
+      const file = files[i]!;
       const bytes = cache.get(i) ?? cache.put(i, await decode(file));
       for (let j = 0; j < d; j++) out[k * d + j] = bytes[j]! / 255;
     });
