@@ -161,6 +161,43 @@ describe('ONNX import of newer opsets', () => {
     expect((await runBytes(gb, fx))['gx']!.shape).toEqual([2, 5]);
   });
 
+  it('opset 13 forms: Constant value_floats, Split by output count, ReduceSum no-op', async () => {
+    const ints = (name: string, v: number) => (m: ProtoWriter) =>
+      m.message(S.NodeProto.attribute, (a) =>
+        a
+          .string(S.AttributeProto.name, name)
+          .int(S.AttributeProto.type, S.AttrType.INT)
+          .int(S.AttributeProto.i, v),
+      );
+    const bytes = rawModel({
+      opset: 13,
+      irVersion: 7,
+      graph: (g) => {
+        node(g, 'Constant', 'k', [], ['k'], (m) =>
+          m.message(S.NodeProto.attribute, (a) =>
+            a
+              .string(S.AttributeProto.name, 'value_floats')
+              .int(S.AttributeProto.type, S.AttrType.FLOATS)
+              .packedFloats(S.AttributeProto.floats, [1, 2, 3, 4]),
+          ),
+        );
+        node(g, 'Split', 'halves', ['x'], ['a', 'b'], ints('axis', 1));
+        node(g, 'ReduceSum', 'noop', ['a'], ['s'], ints('noop_with_empty_axes', 1));
+        node(g, 'Mul', 'mul', ['s', 'b'], ['p']);
+        node(g, 'Add', 'add', ['p', 'k'], ['y']);
+        valueInfo(g, S.GraphProto.input, 'x', F, ['N', 8]);
+        valueInfo(g, S.GraphProto.output, 'y', F, ['N', 4]);
+      },
+    });
+    const m = G.importOnnx(bytes);
+    expect(m.graph.nodes.find((n) => n.name === 'noop')!.op).toBe('Identity');
+    expect(m.outputs['y']!.shape).toEqual(['N', 4]);
+    const fx = { x: randn(F, [3, 8], 5) };
+    expect(
+      maxDiff((await runBytes(reexport(m), fx))['y']!, (await runBytes(bytes, fx))['y']!),
+    ).toBe(0);
+  });
+
   it('rejects opsets older than 13 and newer than 21, naming the version', () => {
     const identity = (opset: number) =>
       rawModel({
