@@ -87,6 +87,26 @@ describe('DataLoader', () => {
     expect(h1.x).toEqual(h2.x);
   });
 
+  it('reads only one batch (plus one prefetched) at a time', async () => {
+    const reads: number[] = [];
+    let inFlight = 0;
+    let maxInFlight = 0;
+    const lazy = {
+      ...source,
+      read: async (indices: ArrayLike<number>): Promise<Float32Array> => {
+        reads.push(indices.length);
+        maxInFlight = Math.max(maxInFlight, ++inFlight);
+        const x = await source.read(indices);
+        inFlight--;
+        return x;
+      },
+    };
+    const loader = new DataLoader(lazy, { batchSize: 16 }, new Rng(0));
+    for await (const _ of loader.epoch()) await new Promise((r) => setTimeout(r, 1));
+    expect(reads).toEqual(new Array(6).fill(16));
+    expect(maxInFlight).toBeLessThanOrEqual(2);
+  });
+
   it('rejects bad options', () => {
     expect(() => new DataLoader(source, { batchSize: 0 }, new Rng(0))).toThrow(/batchSize/);
     expect(() => new DataLoader(source, { batchSize: 1, heldOut: 103 }, new Rng(0))).toThrow(
