@@ -92,6 +92,7 @@ export const Dimension = { dim_value: 1, dim_param: 2 } as const;
 export const TensorProto = {
   dims: 1,
   data_type: 2,
+  segment: 3,
   float_data: 4,
   int32_data: 5,
   string_data: 6,
