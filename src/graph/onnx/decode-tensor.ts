@@ -41,7 +41,8 @@ export function decodeTensor(bytes: Uint8Array, where: string): NamedTensor {
   const name = nameField ? asString(nameField) : '';
   const label = name ? `${where} "${name}"` : where;
   checkEmbedded(fields, label);
-  if (lastField(fields, S.TensorProto.segment)) throw new Error(`${label}: segmented tensors are not supported`);
+  if (lastField(fields, S.TensorProto.segment))
+    throw new Error(`${label}: segmented tensors are not supported`);
   const shape = asIntList(fieldsNumbered(fields, S.TensorProto.dims));
   const typeField = lastField(fields, S.TensorProto.data_type);
   const code = typeField ? asInt(typeField) : 0;
