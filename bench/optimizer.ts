@@ -1,12 +1,12 @@
 /**
  * Benchmark: how the training state is kept between steps (issue 2, item 5).
  *
- *   flat+prealloc  one flat parameter vector sliced in the graph; Adam/EMA on 4 big vectors;
- *                  ONNX Runtime writes the new state into pre-allocated, double-buffered
- *                  outputs (what TrainStep does)
- *   flat           the same graph, outputs allocated by ORT each step and fed back
- *   per-tensor     one graph input per parameter tensor; Adam/EMA per tensor (hundreds of
- *                  small element-wise ops); outputs allocated by ORT and fed back
+ *   per-tensor+prealloc  one graph input per parameter tensor (views into flat JS buffers);
+ *                        ONNX Runtime writes the new state into pre-allocated views of the
+ *                        other buffer set (double buffering; TrainStep's default)
+ *   flat+prealloc        one flat input per state kind, cut by one Split in the graph, so
+ *                        Adam/EMA are a few large element-wise ops; pre-allocated outputs
+ *   per-tensor, flat     the same graphs with outputs allocated by ORT each step and fed back
  *
  * Model: an MLP with many parameter tensors (depth 16, width 256), batch 256.
  * Usage: npx tsx bench/optimizer.ts [--threads 1,2] [--steps 60]
@@ -14,12 +14,15 @@
 import { writeFileSync } from 'node:fs';
 import * as G from '../src/graph/index.ts';
 import { linear } from '../src/nn/linear.ts';
-import { declareParams, separateScope, type ParamScope } from '../src/nn/params.ts';
+import type { ParamScope } from '../src/nn/params.ts';
 import { Rng } from '../src/rng/rng.ts';
 import { Session } from '../src/runtime/session.ts';
-import { adamUpdate } from '../src/train/adam.ts';
-import { emaUpdate } from '../src/train/ema.ts';
-import { buildTrainStepGraph, TrainStep, type TrainStepSpec } from '../src/train/train-step.ts';
+import {
+  buildTrainStepGraph,
+  type ParamGraphLayout,
+  TrainStep,
+  type TrainStepSpec,
+} from '../src/train/train-step.ts';
 
 const B = 256;
 const WIDTH = 256;
@@ -58,54 +61,25 @@ async function timeSteps(n: number, step: () => Promise<void>): Promise<number> 
   return median(ts);
 }
 
-async function perTensor(
+/** Outputs allocated by ONNX Runtime every step and fed back as the next inputs. */
+async function noPrealloc(
+  paramLayout: ParamGraphLayout,
   threads: number,
   batch: Record<string, G.TensorData>,
   rng: Rng,
   n: number,
 ): Promise<number> {
-  const layout = declareParams(
-    (s, g) =>
-      spec.loss(s, {
-        x: g.input('x', 'float32', [B, WIDTH]),
-        y: g.input('y', 'float32', [B, WIDTH]),
-      }),
-    new G.Graph(),
-  );
-  const g = new G.Graph();
-  const { scope, params } = separateScope(g, layout);
-  const ms = params.map((p) => g.input(`m:${p.name}`, 'float32', p.shape));
-  const vs = params.map((p) => g.input(`v:${p.name}`, 'float32', p.shape));
-  const emas = params.map((p) => g.input(`ema:${p.name}`, 'float32', p.shape));
-  const step = g.input('step', 'float32', []);
-  const lr = g.input('lr', 'float32', []);
-  const x = g.input('x', 'float32', [B, WIDTH]);
-  const y = g.input('y', 'float32', [B, WIDTH]);
-  const loss = spec.loss(scope, { x, y });
-  const grads = G.grad(loss, params);
-  const upd = adamUpdate(
-    params.map((p, i) => ({ param: p, grad: grads[i]!, m: ms[i]!, v: vs[i]! })),
-    step,
-    lr,
-  );
-  const outputs: Record<string, G.Value> = { loss };
-  upd.forEach((u, i) => {
-    outputs[`out:${params[i]!.name}`] = u.param;
-    outputs[`out:${ms[i]!.name}`] = u.m;
-    outputs[`out:${vs[i]!.name}`] = u.v;
-    outputs[`out:${emas[i]!.name}`] = emaUpdate(emas[i]!, u.param, 0.999);
-  });
+  const built = buildTrainStepGraph(spec, paramLayout);
   const session = await Session.fromBytes(
-    G.exportOnnx(g, { inputs: [...params, ...ms, ...vs, ...emas, step, lr, x, y], outputs }),
+    G.exportOnnx(built.graph, { inputs: built.inputs, outputs: built.outputs }),
     { threads },
   );
-  const theta = layout.initialize(rng);
+  const theta = built.layout.initialize(rng);
   let state: Record<string, G.TensorData> = {};
-  for (const [i, p] of params.entries()) {
-    const s = layout.specs[i]!;
-    state[p.name] = G.tensor('float32', s.shape, theta.slice(s.offset, s.offset + s.size));
-    for (const v of [ms[i]!, vs[i]!]) state[v.name] = G.tensor('float32', s.shape);
-    state[emas[i]!.name] = state[p.name]!;
+  for (const s of built.slots) {
+    const init =
+      s.kind === 'theta' || s.kind === 'ema' ? theta.slice(s.offset, s.offset + s.size) : undefined;
+    state[s.input] = G.tensor('float32', s.shape, init);
   }
   let t = 0;
   const r = await timeSteps(n, async () => {
@@ -115,54 +89,21 @@ async function perTensor(
       lr: G.tensor('float32', [], [1e-4]),
       ...batch,
     });
-    const next: Record<string, G.TensorData> = {};
-    for (const k of Object.keys(state)) next[k] = out[`out:${k}`]!;
-    state = next;
+    state = Object.fromEntries(built.slots.map((s) => [s.input, out[s.output]!]));
   });
   await session.release();
   return r;
 }
 
-async function flatNoPrealloc(
+/** TrainStep: double-buffered, pre-allocated outputs (views into flat buffers). */
+async function prealloc(
+  paramLayout: ParamGraphLayout,
   threads: number,
   batch: Record<string, G.TensorData>,
   rng: Rng,
   n: number,
 ): Promise<number> {
-  const built = buildTrainStepGraph(spec);
-  const session = await Session.fromBytes(
-    G.exportOnnx(built.graph, { inputs: built.inputs, outputs: built.outputs }),
-    { threads },
-  );
-  const P = built.layout.size;
-  const theta = built.layout.initialize(rng);
-  let st = {
-    theta: G.tensor('float32', [P], theta),
-    m: G.tensor('float32', [P]),
-    v: G.tensor('float32', [P]),
-    ema: G.tensor('float32', [P], theta),
-  };
-  let t = 0;
-  const r = await timeSteps(n, async () => {
-    const out = await session.run({
-      ...st,
-      step: G.tensor('float32', [], [++t]),
-      lr: G.tensor('float32', [], [1e-4]),
-      ...batch,
-    });
-    st = { theta: out['theta_out']!, m: out['m_out']!, v: out['v_out']!, ema: out['ema_out']! };
-  });
-  await session.release();
-  return r;
-}
-
-async function flatPrealloc(
-  threads: number,
-  batch: Record<string, G.TensorData>,
-  rng: Rng,
-  n: number,
-): Promise<number> {
-  const ts = await TrainStep.create(spec, (l) => l.initialize(rng), { threads });
+  const ts = await TrainStep.create(spec, (l) => l.initialize(rng), { threads, paramLayout });
   const r = await timeSteps(n, async () => void (await ts.run(batch, 1e-4)));
   await ts.release();
   return r;
@@ -180,28 +121,20 @@ const batch = {
   x: G.tensor('float32', [B, WIDTH], rng.normals(B * WIDTH)),
   y: G.tensor('float32', [B, WIDTH], rng.normals(B * WIDTH)),
 };
+const VARIANTS = ['per-tensor+prealloc', 'per-tensor', 'flat+prealloc', 'flat'];
 const rows: { threads: number; variant: string; msPerStep: number }[] = [];
 for (const threads of threadList) {
   for (let rep = 0; rep < 3; rep++) {
-    rows.push({
-      threads,
-      variant: 'flat+prealloc',
-      msPerStep: await flatPrealloc(threads, batch, new Rng(1), n),
-    });
-    rows.push({
-      threads,
-      variant: 'flat',
-      msPerStep: await flatNoPrealloc(threads, batch, new Rng(1), n),
-    });
-    rows.push({
-      threads,
-      variant: 'per-tensor',
-      msPerStep: await perTensor(threads, batch, new Rng(1), n),
-    });
+    for (const layout of ['per-tensor', 'flat'] as const) {
+      const pre = await prealloc(layout, threads, batch, new Rng(1), n);
+      rows.push({ threads, variant: `${layout}+prealloc`, msPerStep: pre });
+      const plain = await noPrealloc(layout, threads, batch, new Rng(1), n);
+      rows.push({ threads, variant: layout, msPerStep: plain });
+    }
   }
 }
 const summary = threadList.flatMap((threads) =>
-  ['flat+prealloc', 'flat', 'per-tensor'].map((variant) => ({
+  VARIANTS.map((variant) => ({
     threads,
     variant,
     medianMs: median(

@@ -4,8 +4,10 @@
  *
  * State (theta, Adam moments m and v, EMA) lives in two sets of flat float32 buffers. Each
  * step reads the front set and ONNX Runtime writes the new state straight into the back set
- * (pre-allocated outputs, no copy through JavaScript); the sets swap only when the loss and
- * the gradient norm are finite, so a diverging step never reaches the state.
+ * (pre-allocated outputs that are views into the flat buffers: no copy through JavaScript);
+ * the sets swap only when the loss and the gradient norm are finite, so a diverging step never
+ * reaches the state. How parameters enter the graph (one input per tensor, or one flat input
+ * cut by a Split) is a measured choice: see bench/optimizer.ts and docs/PERFORMANCE.md.
  */
 import {
   type DType,
@@ -16,7 +18,13 @@ import {
   tensor,
   type Value,
 } from '../graph/index.ts';
-import { type ParamLayout, type ParamScope, declareParams, flatScope } from '../nn/params.ts';
+import {
+  type ParamLayout,
+  type ParamScope,
+  declareParams,
+  flatScope,
+  separateScope,
+} from '../nn/params.ts';
 import { Session, type SessionOptions } from '../runtime/session.ts';
 import { type AdamOptions, adamUpdate } from './adam.ts';
 import { clipByGlobalNorm, globalNorm } from './clip.ts';
@@ -57,46 +65,100 @@ export interface StepResult {
   readonly applied: boolean;
 }
 
-const STATE_NAMES = ['theta', 'm', 'v', 'ema'] as const;
-type StateName = (typeof STATE_NAMES)[number];
-type Buffers = Record<StateName, TensorData>;
+const STATE_KINDS = ['theta', 'm', 'v', 'ema'] as const;
+type StateKind = (typeof STATE_KINDS)[number];
 
-/** Builds the training-step graph; returns it with its inputs and outputs. */
-export function buildTrainStepGraph(spec: TrainStepSpec): {
-  graph: Graph;
-  layout: ParamLayout;
-  inputs: Value[];
-  outputs: Record<string, Value>;
-} {
+/**
+ * How parameters appear in the step graph:
+ * - 'per-tensor': one input per parameter tensor (and per moment / EMA tensor); the update is
+ *   a chain of small element-wise ops per tensor that stays in cache;
+ * - 'flat': one flat input per kind, cut by a single Split; the update is a few large ops.
+ * Either way the state lives in flat JS buffers; per-tensor inputs are views into them.
+ */
+export type ParamGraphLayout = 'per-tensor' | 'flat';
+
+/** One state input of the step graph: a slice [offset, offset + size) of a flat buffer. */
+export interface StateSlot {
+  readonly kind: StateKind;
+  readonly input: string;
+  readonly output: string;
+  readonly offset: number;
+  readonly size: number;
+  readonly shape: readonly number[];
+}
+
+export interface TrainStepGraph {
+  readonly graph: Graph;
+  readonly layout: ParamLayout;
+  readonly slots: readonly StateSlot[];
+  readonly inputs: Value[];
+  readonly outputs: Record<string, Value>;
+}
+
+/** Builds the training-step graph: loss, gradients, clipping, Adam and EMA. */
+export function buildTrainStepGraph(
+  spec: TrainStepSpec,
+  paramLayout: ParamGraphLayout = 'per-tensor',
+): TrainStepGraph {
   const layout = declareParams((scope, g) => spec.loss(scope, declareBatch(g, spec)), new Graph());
   const g = new Graph();
-  const { scope, theta } = flatScope(g, layout);
-  const m = g.input('m', 'float32', [layout.size]);
-  const v = g.input('v', 'float32', [layout.size]);
-  const ema = g.input('ema', 'float32', [layout.size]);
+  const { scope, params } =
+    paramLayout === 'flat' ? flatParams(g, layout) : separateScope(g, layout);
+  const parts =
+    paramLayout === 'flat'
+      ? [{ name: '', offset: 0, size: layout.size, shape: [layout.size] }]
+      : layout.specs;
+  const slotsOf = (kind: StateKind) =>
+    parts.map((p) => ({
+      kind,
+      input: `${kind}:${p.name}`,
+      output: `${kind}_out:${p.name}`,
+      offset: p.offset,
+      size: p.size,
+      shape: p.shape,
+    }));
+  const [thetaSlots, mSlots, vSlots, emaSlots] = STATE_KINDS.map(slotsOf) as [
+    StateSlot[],
+    StateSlot[],
+    StateSlot[],
+    StateSlot[],
+  ];
+  params.forEach((p, i) => g.rename(p, thetaSlots[i]!.input));
+  const declare = (s: StateSlot) => g.input(s.input, 'float32', s.shape);
+  const [ms, vs, emas] = [mSlots.map(declare), vSlots.map(declare), emaSlots.map(declare)];
   const step = g.input('step', 'float32', []);
   const lr = g.input('lr', 'float32', []);
   const batch = declareBatch(g, spec);
   const loss = spec.loss(scope, batch);
   if (loss.rank !== 0) throw new Error(`the loss must be a scalar, got ${loss.toString()}`);
-  const [gTheta] = grad(loss, [theta]);
-  const norm = globalNorm([gTheta!]);
-  const [gClipped] = spec.clipNorm ? clipByGlobalNorm([gTheta!], norm, spec.clipNorm) : [gTheta!];
-  const [upd] = adamUpdate([{ param: theta, grad: gClipped!, m, v }], step, lr, spec.adam);
-  const ema2 = emaUpdate(ema, upd!.param, spec.emaDecay ?? 0.999);
+  const grads = grad(loss, params);
+  const norm = globalNorm(grads);
+  const clipped = spec.clipNorm ? clipByGlobalNorm(grads, norm, spec.clipNorm) : grads;
+  const upd = adamUpdate(
+    params.map((param, i) => ({ param, grad: clipped[i]!, m: ms[i]!, v: vs[i]! })),
+    step,
+    lr,
+    spec.adam,
+  );
+  const outputs: Record<string, Value> = { loss, grad_norm: norm };
+  upd.forEach((u, i) => {
+    outputs[thetaSlots[i]!.output] = u.param;
+    outputs[mSlots[i]!.output] = u.m;
+    outputs[vSlots[i]!.output] = u.v;
+    outputs[emaSlots[i]!.output] = emaUpdate(emas[i]!, u.param, spec.emaDecay ?? 0.999);
+  });
   return {
     graph: g,
     layout,
-    inputs: [theta, m, v, ema, step, lr, ...Object.values(batch)],
-    outputs: {
-      theta_out: upd!.param,
-      m_out: upd!.m,
-      v_out: upd!.v,
-      ema_out: ema2,
-      loss,
-      grad_norm: norm,
-    },
+    slots: [...thetaSlots, ...mSlots, ...vSlots, ...emaSlots],
+    inputs: [...params, ...ms, ...vs, ...emas, step, lr, ...Object.values(batch)],
+    outputs,
   };
+}
+
+function flatParams(g: Graph, layout: ParamLayout): { scope: ParamScope; params: Value[] } {
+  const { scope, theta } = flatScope(g, layout);
+  return { scope, params: [theta] };
 }
 
 function declareBatch(g: Graph, spec: TrainStepSpec): Record<string, Value> {
@@ -105,10 +167,34 @@ function declareBatch(g: Graph, spec: TrainStepSpec): Record<string, Value> {
   );
 }
 
+type Buffers = Record<StateKind, Float32Array>;
+
+/** Feeds (state inputs) and fetches (state outputs) as views into two buffer sets. */
+interface BufferViews {
+  readonly feeds: Record<string, TensorData>;
+  readonly fetches: Record<string, TensorData>;
+}
+
+function views(slots: readonly StateSlot[], read: Buffers, write: Buffers): BufferViews {
+  const feeds: Record<string, TensorData> = {};
+  const fetches: Record<string, TensorData> = {};
+  for (const s of slots) {
+    feeds[s.input] = tensor('float32', s.shape, read[s.kind].subarray(s.offset, s.offset + s.size));
+    fetches[s.output] = tensor(
+      'float32',
+      s.shape,
+      write[s.kind].subarray(s.offset, s.offset + s.size),
+    );
+  }
+  return { feeds, fetches };
+}
+
 /** A compiled training step with double-buffered state. */
 export class TrainStep {
-  private front: Buffers;
-  private back: Buffers;
+  private readonly buffers: [Buffers, Buffers];
+  private readonly views: [BufferViews, BufferViews];
+  private readonly outputNames: string[];
+  private front = 0;
   private steps = 0;
   private readonly lossOut = tensor('float32', []);
   private readonly normOut = tensor('float32', []);
@@ -116,62 +202,59 @@ export class TrainStep {
   private constructor(
     private readonly session: Session,
     readonly layout: ParamLayout,
+    slots: readonly StateSlot[],
     init: Float32Array,
   ) {
-    const mk = () =>
-      Object.fromEntries(STATE_NAMES.map((k) => [k, tensor('float32', [layout.size])])) as Buffers;
-    this.front = mk();
-    this.back = mk();
-    (this.front.theta.data as Float32Array).set(init);
-    (this.front.ema.data as Float32Array).set(init);
+    const mk = (): Buffers => ({
+      theta: new Float32Array(layout.size),
+      m: new Float32Array(layout.size),
+      v: new Float32Array(layout.size),
+      ema: new Float32Array(layout.size),
+    });
+    this.buffers = [mk(), mk()];
+    this.views = [
+      views(slots, this.buffers[0], this.buffers[1]),
+      views(slots, this.buffers[1], this.buffers[0]),
+    ];
+    this.outputNames = [...slots.map((s) => s.output), 'loss', 'grad_norm'];
+    this.buffers[0].theta.set(init);
+    this.buffers[0].ema.set(init);
   }
 
-  /** Compiles the step; `theta` is the initial parameter vector (layout.initialize(rng)). */
+  /** Compiles the step; `init` returns the initial parameter vector (e.g. layout.initialize(rng)). */
   static async create(
     spec: TrainStepSpec,
     init: (layout: ParamLayout) => Float32Array,
-    opts: SessionOptions = {},
+    opts: SessionOptions & { paramLayout?: ParamGraphLayout } = {},
   ): Promise<TrainStep> {
-    const built = buildTrainStepGraph(spec);
+    const built = buildTrainStepGraph(spec, opts.paramLayout);
     const bytes = exportOnnx(built.graph, {
       inputs: built.inputs,
       outputs: built.outputs,
       name: 'train_step',
     });
     const session = await Session.fromBytes(bytes, opts);
-    return new TrainStep(session, built.layout, init(built.layout));
+    return new TrainStep(session, built.layout, built.slots, init(built.layout));
   }
 
   /** Runs one step with learning rate `lr` on `batch`. */
   async run(batch: Readonly<Record<string, TensorData>>, lr: number): Promise<StepResult> {
-    const f = this.front;
-    const b = this.back;
+    const v = this.views[this.front]!;
     await this.session.run(
       {
-        theta: f.theta,
-        m: f.m,
-        v: f.v,
-        ema: f.ema,
+        ...v.feeds,
         step: tensor('float32', [], [this.steps + 1]),
         lr: tensor('float32', [], [lr]),
         ...batch,
       },
-      ['theta_out', 'm_out', 'v_out', 'ema_out', 'loss', 'grad_norm'],
-      {
-        theta_out: b.theta,
-        m_out: b.m,
-        v_out: b.v,
-        ema_out: b.ema,
-        loss: this.lossOut,
-        grad_norm: this.normOut,
-      },
+      this.outputNames,
+      { ...v.fetches, loss: this.lossOut, grad_norm: this.normOut },
     );
     const loss = this.lossOut.data[0] as number;
     const gradNorm = this.normOut.data[0] as number;
     const applied = Number.isFinite(loss) && Number.isFinite(gradNorm);
     if (applied) {
-      this.front = b;
-      this.back = f;
+      this.front = 1 - this.front;
       this.steps++;
     }
     return { loss, gradNorm, applied };
@@ -179,24 +262,18 @@ export class TrainStep {
 
   /** The current state (views of the live buffers: copy before the next step if kept). */
   get state(): TrainState {
-    const f = this.front;
-    return {
-      theta: f.theta.data as Float32Array,
-      m: f.m.data as Float32Array,
-      v: f.v.data as Float32Array,
-      ema: f.ema.data as Float32Array,
-      step: this.steps,
-    };
+    return { ...this.buffers[this.front]!, step: this.steps };
   }
 
   /** Restores a saved state (e.g. from a checkpoint). */
   setState(s: TrainState): void {
-    for (const k of STATE_NAMES) {
-      if (s[k].length !== this.layout.size)
+    for (const k of STATE_KINDS) {
+      if (s[k].length !== this.layout.size) {
         throw new Error(
           `state field "${k}" has ${s[k].length} values, the model needs ${this.layout.size}`,
         );
-      (this.front[k].data as Float32Array).set(s[k]);
+      }
+      this.buffers[this.front]![k].set(s[k]);
     }
     this.steps = s.step;
   }

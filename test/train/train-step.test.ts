@@ -62,23 +62,25 @@ describe('TrainStep: Adam, AdamW, clipping and EMA in one graph', () => {
     ['AdamW', { decoupled: true, weightDecay: 0.1 }, 0.1, undefined],
     ['Adam with clipping', {}, 0, 0.5],
   ] as const) {
-    it(`${label} matches a float64 reference over 20 steps`, async () => {
-      const ts = await TrainStep.create(
-        quadSpec({ adam, clipNorm: clip }),
-        (l) => l.initialize(new Rng(0)),
-        { threads: 1 },
-      );
-      for (let i = 0; i < 20; i++) expect((await ts.run(feed, 0.05)).applied).toBe(true);
-      const ref = refAdam([0, 0, 0, 0], quadGrad, 20, 0.05, {
-        wd,
-        decoupled: adam.decoupled ?? true,
-        clip,
+    for (const paramLayout of ['per-tensor', 'flat'] as const) {
+      it(`${label} (${paramLayout} parameters) matches a float64 reference over 20 steps`, async () => {
+        const ts = await TrainStep.create(
+          quadSpec({ adam, clipNorm: clip }),
+          (l) => l.initialize(new Rng(0)),
+          { threads: 1, paramLayout },
+        );
+        for (let i = 0; i < 20; i++) expect((await ts.run(feed, 0.05)).applied).toBe(true);
+        const ref = refAdam([0, 0, 0, 0], quadGrad, 20, 0.05, {
+          wd,
+          decoupled: adam.decoupled ?? true,
+          clip,
+        });
+        const got = Array.from(ts.state.theta);
+        got.forEach((x, i) => expect(x).toBeCloseTo(ref[i]!, 4));
+        expect(ts.state.step).toBe(20);
+        await ts.release();
       });
-      const got = Array.from(ts.state.theta);
-      got.forEach((x, i) => expect(x).toBeCloseTo(ref[i]!, 4));
-      expect(ts.state.step).toBe(20);
-      await ts.release();
-    });
+    }
   }
 
   it('keeps an exponential moving average of the parameters', async () => {
