@@ -3,13 +3,14 @@
  * NCSNv2 (Song & Ermon 2020, Technique 1: sigma_1 = max_{i,j} ||x_i - x_j||).
  *
  * Small sets: exact, over all n(n-1)/2 pairs. Large sets: an estimate with guaranteed bounds.
- * (1) Exact maximum over a random subset R; its best pair (a, b) are the anchors. (2) One
- * streaming pass measures every point's distance to a and b (each a real pairwise distance,
- * so a lower bound) and its distance r_i to the mean c of R. (3) Exact maximum over R plus
- * the set T of the K points farthest from c. The estimate is the largest distance found, a
- * lower bound. Upper bound: a pair inside T is covered exactly by (3); any other pair has a
- * point outside T, so by the triangle inequality its distance is at most
- * r_(1) + r_(K+1) (largest and (K+1)-th largest r). The stated error is the gap.
+ * (1) Exact maximum over a random subset R; its best pair are the first anchors.
+ * (2) A streaming pass measures every item's distance to the anchors and its distance r_i to
+ * the mean of R. (3) A second pass measures every item's distance to the J items with the
+ * largest r (so every pair involving one of them is covered exactly). (4) Exact maximum over
+ * R plus the K >= J items with the largest r (every pair inside that set is covered).
+ * The estimate is the largest distance found, which is attained, so a lower bound. Any pair
+ * not covered has both items outside the top J and one outside the top K, so by the
+ * triangle inequality its distance is at most r_(J+1) + r_(K+1): the upper bound.
  */
 import type { Rng } from '../rng/rng.ts';
 import { itemSize, type FiniteSource } from './source.ts';
@@ -51,31 +52,37 @@ export async function maxPairwiseDistance(
     const best = exactMax(all, n, d);
     return { ...bounds(best.dist, best.dist), exact: true, method: `exact over all ${n} items` };
   }
+  const chunk = options.chunkSize ?? 2048;
   const m = Math.max(2, Math.min(n, Math.floor(Math.sqrt((2 * budget) / d))));
   const half = Math.max(2, Math.ceil(m / 2));
   // (1) Random subset R and its best pair.
-  const subset = rng.permutation(n).subarray(0, half);
-  const sub = await source.read(subset);
+  const sub = await source.read(rng.permutation(n).subarray(0, half));
   const best = exactMax(sub, half, d);
-  const anchors = [best.i, best.j].map((i) => sub.slice(i * d, (i + 1) * d));
-  // (2) Streaming pass: distances to the anchors and to the centre.
-  const pass = await sweep(source, anchors, meanRow(sub, half, d), options.chunkSize ?? 2048);
-  // (3) Exact maximum over R and the K points farthest from the centre.
-  const order = Array.from(pass.radii.keys()).sort((i, j) => pass.radii[j]! - pass.radii[i]!);
-  const k = Math.min(m - half, n - 1);
-  const far = await source.read(Int32Array.from(order.slice(0, k)));
+  const pair = [best.i, best.j].map((i) => sub.slice(i * d, (i + 1) * d));
+  // (2) Distances to the best pair and to the centre of R.
+  const pass1 = await sweep(source, pair, meanRow(sub, half, d), chunk);
+  const radii = pass1.radii;
+  const order = Array.from(radii.keys()).sort((i, j) => radii[j]! - radii[i]!);
+  // (3) Distances from the J outermost items to every item.
+  const j = Math.min(n - 2, Math.max(2, Math.min(256, Math.floor(budget / (n * d)))));
+  const outer = await source.read(Int32Array.from(order.slice(0, j)));
+  const rows = Array.from({ length: j }, (_, i) => outer.subarray(i * d, (i + 1) * d));
+  const pass2 = await sweep(source, rows, new Float64Array(d), chunk);
+  // (4) Exact maximum over R and the K outermost items.
+  const k = Math.max(j, Math.min(m - half, n - 1));
   const union = new Float32Array((half + k) * d);
   union.set(sub);
-  union.set(far, half * d);
+  union.set(await source.read(Int32Array.from(order.slice(0, k))), half * d);
   const unionBest = exactMax(union, half + k, d).dist;
-  const lower = Math.max(best.dist, pass.farthest, unionBest);
-  const upper = Math.max(unionBest, pass.radii[order[0]!]! + pass.radii[order[k]!]!);
+  const lower = Math.max(best.dist, pass1.farthest, pass2.farthest, unionBest);
+  const upper = radii[order[j]!]! + radii[order[k]!]!;
   return {
     ...bounds(lower, Math.max(lower, upper)),
     exact: false,
     method:
-      `exact over ${half} random and the ${k} outermost of ${n} items, plus distances of all ` +
-      `items to the best random pair; upper bound by the triangle inequality`,
+      `estimate over ${n} items: exact over ${half} random and the ${k} outermost items, ` +
+      `distances from the ${j} outermost and the best random pair to all items; ` +
+      `upper bound by the triangle inequality`,
   };
 }
 
