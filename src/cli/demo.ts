@@ -20,25 +20,17 @@ import { sessionScoreFn } from '../score/onnx-score.ts';
 import { exportScoreModel } from '../score/score-model.ts';
 import { geometricSigmas } from '../score/schedule.ts';
 import { TrainStep } from '../train/train-step.ts';
+import type { Flags } from './command.ts';
 import { ProgressBar, formatSeconds } from './progress.ts';
 
 const BATCH = 256;
 
-function intFlag(flags: Record<string, string | true>, key: string, dflt: number): number {
-  const v = flags[key];
-  if (v === undefined) return dflt;
-  const n = Number(v);
-  if (v === true || !Number.isInteger(n) || n < 0)
-    throw new Error(`--${key} must be a non-negative integer, got "${String(v)}"`);
-  return n;
-}
-
 /** Runs the demo; writes into `--out` (default ./demo-out) and names the folder at the end. */
-export async function runDemo(flags: Record<string, string | true>): Promise<void> {
-  const outDir = resolve(typeof flags['out'] === 'string' ? flags['out'] : 'demo-out');
-  const seed = intFlag(flags, 'seed', 0);
-  const steps = intFlag(flags, 'steps', 4000);
-  const threads = flags['threads'] === undefined ? undefined : intFlag(flags, 'threads', 1);
+export async function runDemo(flags: Flags): Promise<void> {
+  const outDir = resolve(flags.string('out') ?? 'demo-out');
+  const seed = flags.int('seed') ?? 0;
+  const steps = flags.int('steps', 1) ?? 4000;
+  const threads = flags.int('threads', 1);
   const rng = new Rng(seed);
   const data = gaussianMixture({
     means: [

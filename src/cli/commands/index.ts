@@ -1,0 +1,5 @@
+/** Every `scorekit` command, by name. Add a command here, one file per command. */
+import type { Command } from '../command.ts';
+import { demoCommand } from './demo.ts';
+
+export const COMMANDS: readonly Command[] = [demoCommand];
