@@ -55,7 +55,7 @@ export async function runDemo(flags: Flags): Promise<void> {
         sigma: { dtype: 'float32', shape: [BATCH] },
       },
       loss: (scope, { x, z, sigma }) =>
-        dsmLoss((xn, sg) => mlpScore(scope, config, xn, sg))(x!, z!, sigma!),
+        dsmLoss((xn, sg) => mlpScore(scope, config, xn, sg))(x!, z!, sigma!).loss,
       clipNorm: 10,
     },
     (layout) => layout.initialize(rng.split()),

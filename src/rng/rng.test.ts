@@ -56,3 +56,14 @@ describe('Rng', () => {
     expect(() => new Rng(1).int(0)).toThrow(/Rng.int/);
   });
 });
+
+describe('Rng.derive', () => {
+  it('gives reproducible, distinct streams per key', () => {
+    const a = Rng.derive(7, 100).normals(8);
+    expect(Array.from(Rng.derive(7, 100).normals(8))).toEqual(Array.from(a));
+    expect(Array.from(Rng.derive(7, 101).normals(8))).not.toEqual(Array.from(a));
+    expect(Array.from(Rng.derive(8, 100).normals(8))).not.toEqual(Array.from(a));
+    const firsts = new Set(Array.from({ length: 1000 }, (_, k) => Rng.derive(1, k).nextUint32()));
+    expect(firsts.size).toBeGreaterThan(995);
+  });
+});

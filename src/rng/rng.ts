@@ -48,6 +48,19 @@ export class Rng {
     if ((this.s0 | this.s1 | this.s2 | this.s3) === 0) this.s0 = 1;
   }
 
+  /**
+   * A generator for stream `keys` of `seed` (e.g. the randomness of training step k), so a
+   * run can be resumed at any step without replaying the stream before it.
+   */
+  static derive(seed: number, ...keys: readonly number[]): Rng {
+    let h = Math.imul((seed >>> 0) ^ 0x85ebca6b, 0x9e3779b1) ^ Math.floor(seed / 4294967296);
+    for (const k of keys) {
+      h = Math.imul(h ^ (k >>> 0), 0xcc9e2d51);
+      h = Math.imul((h << 15) | (h >>> 17), 0x1b873593) ^ Math.floor(k / 4294967296);
+    }
+    return new Rng((h >>> 0) * 2097152 + (keys.length ? keys[keys.length - 1]! % 2097152 : 0));
+  }
+
   /** Restores a generator from {@link Rng.state}. */
   static fromState(state: RngState): Rng {
     if (!Array.isArray(state.s) || state.s.length !== 4) {

@@ -12,17 +12,23 @@ import { add, mul, reduceMean, reduceSum, reshape, type Value } from '../graph/i
 /** A score model inside a graph: (x~ [B, ...D], sigma [B]) -> score [B, ...D]. */
 export type ScoreNet = (xNoisy: Value, sigma: Value) => Value;
 
+/** The DSM loss and its per-example terms. */
+export interface DsmTerms {
+  /** Scalar: the batch mean of the per-example terms. */
+  readonly loss: Value;
+  /** [B]: 1/2 || sigma s + z ||^2 for each example (for per-noise-level statistics). */
+  readonly perExample: Value;
+}
+
 /** Returns the DSM loss builder for `net`. */
-export function dsmLoss(net: ScoreNet): (x: Value, z: Value, sigma: Value) => Value {
+export function dsmLoss(net: ScoreNet): (x: Value, z: Value, sigma: Value) => DsmTerms {
   return (x, z, sigma) => {
     const rank = x.rank;
     const s = reshape(sigma, [x.shape[0]!, ...Array<number>(rank - 1).fill(1)]); // [B, 1, ...]
     const xNoisy = add(x, mul(s, z));
     const r = add(mul(s, net(xNoisy, sigma)), z); // sigma * score + z
-    const perExample = reduceSum(
-      mul(r, r),
-      [...Array(rank - 1).keys()].map((a) => a + 1),
-    );
-    return mul(reduceMean(perExample), 0.5);
+    const dataAxes = Array.from({ length: rank - 1 }, (_, i) => i + 1);
+    const perExample = mul(reduceSum(mul(r, r), dataAxes), 0.5); // [B]
+    return { loss: reduceMean(perExample), perExample };
   };
 }

@@ -10,13 +10,15 @@
  * cut by a Split) is a measured choice: see bench/optimizer.ts and docs/PERFORMANCE.md.
  */
 import {
+  add,
+  reduceSum,
   type DType,
   Graph,
   grad,
   type Shape,
   type TensorData,
   tensor,
-  type Value,
+  Value,
 } from '../graph/index.ts';
 import {
   type ParamLayout,
@@ -37,8 +39,14 @@ export interface BatchInputSpec {
 }
 
 export interface TrainStepSpec {
-  /** Builds the scalar loss from the parameters and the batch inputs. */
-  readonly loss: (scope: ParamScope, inputs: Readonly<Record<string, Value>>) => Value;
+  /**
+   * Builds the scalar loss from the parameters and the batch inputs; optionally with extra
+   * values fetched every step (e.g. per-example losses for statistics).
+   */
+  readonly loss: (
+    scope: ParamScope,
+    inputs: Readonly<Record<string, Value>>,
+  ) => Value | { readonly loss: Value; readonly extras: Readonly<Record<string, Value>> };
   /** The batch inputs fed each step, by name. */
   readonly inputs: Readonly<Record<string, BatchInputSpec>>;
   readonly adam?: AdamOptions;
@@ -61,7 +69,12 @@ export interface TrainState {
 export interface StepResult {
   readonly loss: number;
   readonly gradNorm: number;
-  /** False when the loss or gradient was not finite: the state was left unchanged. */
+  /** The extra outputs the loss builder asked for. */
+  readonly extras: Readonly<Record<string, TensorData>>;
+  /**
+   * False when the loss, the gradient or the updated parameters were not finite: the state
+   * was left unchanged.
+   */
   readonly applied: boolean;
 }
 
@@ -93,6 +106,8 @@ export interface TrainStepGraph {
   readonly slots: readonly StateSlot[];
   readonly inputs: Value[];
   readonly outputs: Record<string, Value>;
+  /** Names of the extra outputs. */
+  readonly extras: readonly string[];
 }
 
 /** Builds the training-step graph: loss, gradients, clipping, Adam and EMA. */
@@ -129,7 +144,7 @@ export function buildTrainStepGraph(
   const step = g.input('step', 'float32', []);
   const lr = g.input('lr', 'float32', []);
   const batch = declareBatch(g, spec);
-  const loss = spec.loss(scope, batch);
+  const { loss, extras } = lossAndExtras(spec.loss(scope, batch));
   if (loss.rank !== 0) throw new Error(`the loss must be a scalar, got ${loss.toString()}`);
   const grads = grad(loss, params);
   const norm = globalNorm(grads);
@@ -140,7 +155,9 @@ export function buildTrainStepGraph(
     lr,
     spec.adam,
   );
-  const outputs: Record<string, Value> = { loss, grad_norm: norm };
+  const outputs: Record<string, Value> = { ...extras, loss, grad_norm: norm };
+  // The sum of all updated parameters: finite iff every one is (checked before the swap).
+  outputs['param_sum'] = upd.map((u) => reduceSum(u.param)).reduce((a, b) => add(a, b));
   upd.forEach((u, i) => {
     outputs[thetaSlots[i]!.output] = u.param;
     outputs[mSlots[i]!.output] = u.m;
@@ -153,7 +170,15 @@ export function buildTrainStepGraph(
     slots: [...thetaSlots, ...mSlots, ...vSlots, ...emaSlots],
     inputs: [...params, ...ms, ...vs, ...emas, step, lr, ...Object.values(batch)],
     outputs,
+    extras: Object.keys(extras),
   };
+}
+
+function lossAndExtras(r: ReturnType<TrainStepSpec['loss']>): {
+  loss: Value;
+  extras: Readonly<Record<string, Value>>;
+} {
+  return r instanceof Value ? { loss: r, extras: {} } : r;
 }
 
 function flatParams(g: Graph, layout: ParamLayout): { scope: ParamScope; params: Value[] } {
@@ -198,11 +223,13 @@ export class TrainStep {
   private steps = 0;
   private readonly lossOut = tensor('float32', []);
   private readonly normOut = tensor('float32', []);
+  private readonly sumOut = tensor('float32', []);
 
   private constructor(
     private readonly session: Session,
     readonly layout: ParamLayout,
     slots: readonly StateSlot[],
+    private readonly extras: readonly string[],
     init: Float32Array,
   ) {
     const mk = (): Buffers => ({
@@ -216,7 +243,7 @@ export class TrainStep {
       views(slots, this.buffers[0], this.buffers[1]),
       views(slots, this.buffers[1], this.buffers[0]),
     ];
-    this.outputNames = [...slots.map((s) => s.output), 'loss', 'grad_norm'];
+    this.outputNames = [...slots.map((s) => s.output), 'loss', 'grad_norm', 'param_sum', ...extras];
     this.buffers[0].theta.set(init);
     this.buffers[0].ema.set(init);
   }
@@ -234,13 +261,13 @@ export class TrainStep {
       name: 'train_step',
     });
     const session = await Session.fromBytes(bytes, opts);
-    return new TrainStep(session, built.layout, built.slots, init(built.layout));
+    return new TrainStep(session, built.layout, built.slots, built.extras, init(built.layout));
   }
 
   /** Runs one step with learning rate `lr` on `batch`. */
   async run(batch: Readonly<Record<string, TensorData>>, lr: number): Promise<StepResult> {
     const v = this.views[this.front]!;
-    await this.session.run(
+    const out = await this.session.run(
       {
         ...v.feeds,
         step: tensor('float32', [], [this.steps + 1]),
@@ -248,16 +275,20 @@ export class TrainStep {
         ...batch,
       },
       this.outputNames,
-      { ...v.fetches, loss: this.lossOut, grad_norm: this.normOut },
+      { ...v.fetches, loss: this.lossOut, grad_norm: this.normOut, param_sum: this.sumOut },
     );
     const loss = this.lossOut.data[0] as number;
     const gradNorm = this.normOut.data[0] as number;
-    const applied = Number.isFinite(loss) && Number.isFinite(gradNorm);
+    const applied =
+      Number.isFinite(loss) &&
+      Number.isFinite(gradNorm) &&
+      Number.isFinite(this.sumOut.data[0] as number);
+    const extras = Object.fromEntries(this.extras.map((k) => [k, out[k]!]));
     if (applied) {
       this.front = 1 - this.front;
       this.steps++;
     }
-    return { loss, gradNorm, applied };
+    return { loss, gradNorm, applied, extras };
   }
 
   /** The current state (views of the live buffers: copy before the next step if kept). */
