@@ -111,9 +111,9 @@ export async function runDemo(flags: Flags): Promise<void> {
   const sbar = new ProgressBar('sample', sigmas.length * T, 'steps');
   const samples = await annealedLangevin(
     sessionScoreFn(session),
-    x0,
-    [n, 2],
-    { sigmas, stepsPerScale: T, eps: 2e-5, callback: (s) => sbar.update(s.step + 1) },
+    { x: x0, shape: [n, 2] },
+    sigmas,
+    { stepsPerScale: T, eps: 2e-5, callback: (s) => sbar.update(s.step + 1) },
     rng,
   );
   await session.release();

@@ -1,68 +1,60 @@
 /**
  * Annealed Langevin dynamics (Song & Ermon 2019, Algorithm 1; algorithms.md section 3), with
- * the final denoising step of NCSNv2 (Tweedie's formula, Song & Ermon 2020):
+ * the final denoising step of NCSNv2 (Song & Ermon 2020) on by default:
  *
  *   for i in 1..L:  a_i = eps * sigma_i^2 / sigma_L^2
  *     repeat T times:  x <- x + a_i s(x, sigma_i) + sqrt(2 a_i) z
  *   x <- x + sigma_L^2 s(x, sigma_L)
+ *
+ * NCSN settings: geometric sigmas, T = 100, eps = 2e-5 (our convention, images in [0, 1]).
+ * NCSNv2 is the same loop with sigma_1, L and eps from score/ncsnv2-rules.ts and T = 5.
  */
 import type { Rng } from '../rng/rng.ts';
 import type { ScoreFn } from '../score/score-fn.ts';
+import { checkBatch, checkInteger, checkPositive, checkSigmas } from './check-options.ts';
+import { finalDenoise } from './final-denoise.ts';
+import { LevelScore } from './level-score.ts';
+import { type AnnealedOptions, type SampleBatch, StepReporter } from './sampler-step.ts';
+import { langevinUpdate } from './updates.ts';
 
-export interface StepInfo {
-  /** 0-based step counter over the whole run. */
-  readonly step: number;
-  readonly totalSteps: number;
-  readonly sigma: number;
-  /** The current sample batch (a live view: copy it to keep it). */
-  readonly x: Float32Array;
-}
-
-export interface AnnealedLangevinOptions {
-  /** Noise levels, largest first. */
-  readonly sigmas: ArrayLike<number>;
+export interface AnnealedLangevinOptions extends AnnealedOptions {
   /** T: Langevin steps per noise level. */
   readonly stepsPerScale: number;
-  /** eps: the step size at the smallest level (our convention a*s + sqrt(2a) z). */
+  /** eps: the step size at the smallest level (our convention a s + sqrt(2a) z). */
   readonly eps: number;
-  /** Apply the final denoising step (default true). */
-  readonly denoise?: boolean;
-  readonly callback?: (info: StepInfo) => void | Promise<void>;
 }
 
-/** Runs annealed Langevin dynamics from `x0` ([N, ...D] flattened, shape `shape`). */
+/** Runs annealed Langevin dynamics over `sigmas` (largest first) from `init`. */
 export async function annealedLangevin(
   score: ScoreFn,
-  x0: Float32Array,
-  shape: readonly number[],
+  init: SampleBatch,
+  sigmas: ArrayLike<number>,
   opts: AnnealedLangevinOptions,
   rng: Rng,
 ): Promise<Float32Array> {
-  const { sigmas, stepsPerScale: T, eps } = opts;
-  if (!(eps > 0)) throw new Error(`eps must be positive, got ${eps}`);
-  if (!(T >= 1 && Number.isInteger(T)))
-    throw new Error(`stepsPerScale must be a positive integer, got ${T}`);
+  checkBatch(init.x, init.shape);
+  checkSigmas(sigmas);
+  checkPositive('eps', opts.eps);
+  checkInteger('stepsPerScale', opts.stepsPerScale);
+  const { stepsPerScale: T, eps } = opts;
+  const denoise = opts.denoise ?? true;
   const L = sigmas.length;
-  const n = shape[0]!;
-  const x = Float32Array.from(x0);
-  const sigmaBatch = new Float32Array(n);
   const sigmaL = sigmas[L - 1]!;
-  let step = 0;
+  const levelScore = new LevelScore(score, init.shape);
+  const reporter = new StepReporter(opts.callback, L * T + (denoise ? 1 : 0), init.x.length);
+  const x = Float32Array.from(init.x);
   for (let i = 0; i < L; i++) {
+    // 1. The step size of level i, proportional to sigma_i^2.
     const sigma = sigmas[i]!;
-    const a = (eps * sigma * sigma) / (sigmaL * sigmaL); // a_i
-    const noiseScale = Math.sqrt(2 * a);
-    sigmaBatch.fill(sigma);
+    const a = (eps * sigma * sigma) / (sigmaL * sigmaL);
+    // 2. T Langevin steps at that level.
     for (let t = 0; t < T; t++) {
-      const s = await score(x, sigmaBatch, shape);
-      for (let k = 0; k < x.length; k++) x[k] = x[k]! + a * s[k]! + noiseScale * rng.normal();
-      await opts.callback?.({ step: step++, totalSteps: L * T, sigma, x });
+      const s = await levelScore.at(x, sigma);
+      reporter.denoise(x, s, sigma);
+      await reporter.done(x, sigma, langevinUpdate(x, s, a, Math.sqrt(2 * a), rng));
     }
   }
-  if (opts.denoise ?? true) {
-    sigmaBatch.fill(sigmaL);
-    const s = await score(x, sigmaBatch, shape);
-    for (let k = 0; k < x.length; k++) x[k] = x[k]! + sigmaL * sigmaL * s[k]!;
-  }
+  // 3. Tweedie's denoising step.
+  if (denoise) await finalDenoise(levelScore, x, sigmaL, reporter);
   return x;
 }
