@@ -1,5 +1,6 @@
 /** Every `scorekit` command, by name. Add a command here, one file per command. */
 import type { Command } from '../command.ts';
 import { demoCommand } from './demo.ts';
+import { trainCommand } from './train.ts';
 
-export const COMMANDS: readonly Command[] = [demoCommand];
+export const COMMANDS: readonly Command[] = [demoCommand, trainCommand];
