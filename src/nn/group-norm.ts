@@ -1,0 +1,33 @@
+/**
+ * Group normalisation (Wu & He 2018, eq. 1-3): standardise each group of C/G channels over
+ * the channels of the group and the spatial axes, then a per-channel affine map. Built from
+ * ReduceMean so `grad` can differentiate it. torch.nn.GroupNorm semantics and parameter
+ * names (`weight` = 1, `bias` = 0).
+ */
+import { add, mul, reshape, type Value } from '../graph/index.ts';
+import { constantInit, zeros } from './init.ts';
+import { standardize } from './moments.ts';
+import type { ParamScope } from './params.ts';
+
+/** x [N, C, H, W] -> [N, C, H, W] with `groups` groups (eps 1e-6 as in DDPM). */
+export function groupNorm(
+  scope: ParamScope,
+  name: string,
+  x: Value,
+  channels: number,
+  groups: number,
+  eps = 1e-6,
+): Value {
+  if (channels % groups !== 0) {
+    throw new Error(`group norm "${name}": ${groups} groups do not divide ${channels} channels`);
+  }
+  const [n, c, h, w] = x.shape as [string | number, number, number, number];
+  if (c !== channels)
+    throw new Error(`group norm "${name}": expected ${channels} channels, got ${x.toString()}`);
+  const grouped = reshape(x, [n, groups, channels / groups, h, w]); // [N, G, C/G, H, W]
+  const normed = reshape(standardize(grouped, [2, 3, 4], eps), [n, c, h, w]); // [N, C, H, W]
+  const p = scope.child(name);
+  const gamma = reshape(p.param('weight', [channels], constantInit(1)), [channels, 1, 1]);
+  const beta = reshape(p.param('bias', [channels], zeros), [channels, 1, 1]);
+  return add(mul(normed, gamma), beta);
+}
