@@ -39,6 +39,7 @@ export interface LayerCheck {
   /** Spread added to every initial parameter value, so zero-initialised ones matter too. */
   readonly jitter?: number;
   readonly seed?: number;
+  readonly directions?: number;
 }
 
 /** Gradient check of `build` with respect to its inputs and every parameter it declares. */
@@ -73,6 +74,7 @@ export function layerGradCheck(c: LayerCheck): Promise<GradCheckResult> {
     h: c.h,
     tol: c.tol,
     seed: c.seed,
+    directions: c.directions,
     build: (xs) => {
       const values = new Map(layout.specs.map((s, i) => [s.name, xs[n + i]!]));
       return c.build(new ValueScope(xs[0]!.graph, values), xs.slice(0, n));
