@@ -9,12 +9,20 @@ import type { Graph } from '../graph/graph.ts';
 import { type ExportOptions, exportOnnx } from '../graph/onnx/export.ts';
 import { shapeToString } from '../graph/shape.ts';
 import { type TensorData } from '../graph/tensor.ts';
+import { nchwcBlockSize } from './nchwc-block-size.ts';
+import { lowerToNchwc } from './nchwc-lowering.ts';
 
 export interface SessionOptions {
   /** Intra-op threads; default: all cores. */
   readonly threads?: number;
   /** ONNX Runtime graph optimisation level; default 'all'. */
   readonly optimization?: 'disabled' | 'basic' | 'extended' | 'all';
+  /**
+   * Convolution kernels `compile` targets: 'nchwc' (default) rewrites the 2-D convolutions
+   * it can to ONNX Runtime's blocked-layout kernels when this CPU has them
+   * (nchwc-lowering.ts); 'plain' leaves the graph as built.
+   */
+  readonly convLayout?: 'nchwc' | 'plain';
 }
 
 /** The default thread count: every core of this machine. */
@@ -85,13 +93,19 @@ export class Session {
   }
 }
 
-/** Exports `graph` and compiles it. */
+/**
+ * Exports `graph` and compiles it, first lowering its convolutions to ONNX Runtime's
+ * blocked kernels unless `opts.convLayout` is 'plain' (the exported bytes handed to ONNX
+ * Runtime may then use com.microsoft.nchwc operators; files written by `exportOnnx` never do).
+ */
 export async function compile(
   graph: Graph,
   exportOpts: ExportOptions,
   opts: SessionOptions = {},
 ): Promise<Session> {
-  return Session.fromBytes(exportOnnx(graph, exportOpts), opts);
+  const block = opts.convLayout === 'plain' ? 0 : await nchwcBlockSize();
+  const lowered = block > 0 ? lowerToNchwc(graph, exportOpts, block) : { graph, exportOpts };
+  return Session.fromBytes(exportOnnx(lowered.graph, lowered.exportOpts), opts);
 }
 
 function isTensorData(t: Feed): t is TensorData {

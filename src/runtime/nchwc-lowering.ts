@@ -1,0 +1,215 @@
+/**
+ * Lowers 2-D convolutions to ONNX Runtime's blocked-layout kernels (domain
+ * `com.microsoft.nchwc`: ReorderInput, Conv, ReorderOutput) with the weight reordered inside
+ * the graph, so that convolutions whose weights are graph inputs (every training step) get
+ * the same MLAS NCHWc kernels that ONNX Runtime's own layout transformer gives only to
+ * constant weights. Measured gain: docs/PERFORMANCE.md ("NCHWc lowering").
+ *
+ * Runtime-only: applied by `compile` just before a graph is handed to onnxruntime-node; the
+ * graph the user built and every exported file stay standard ONNX.
+ *
+ * What is rewritten (block size B = MlasNchwcGetBlockSize(): 16 with AVX-512, 8 with AVX2):
+ * - Conv, float32, 2-D, group 1, input and output channels multiples of B: ReorderInput(x),
+ *   nchwc Conv with the weight permuted from OIHW to OIHWBiBo, ReorderOutput;
+ * - ConvTranspose with stride 1 and group 1 (the input gradient of a Conv): the equivalent
+ *   Conv with the spatially flipped, transposed weight, lowered as above;
+ * - Relu of a lowered Conv's output is also computed in blocked form, so a following Conv
+ *   reads it without a ReorderInput (unused copies are pruned at export).
+ * Everything else (groups, odd channel counts, strides in ConvTranspose, 1-D/3-D) is copied
+ * unchanged and runs on ONNX Runtime's plain kernels.
+ */
+import type { Attrs, Node, Value } from '../graph/graph.ts';
+import { convParams, type ConvParams } from '../graph/ops/conv.ts';
+import { intA, intsA, intsAttr, windowAttrs } from '../graph/ops/window.ts';
+import { tensor } from '../graph/tensor.ts';
+import type { ExportOptions } from '../graph/onnx/export.ts';
+import type { Graph } from '../graph/graph.ts';
+import { type RewriteContext, rewriteGraph, type Rewritten } from './rewrite-graph.ts';
+
+/** The ONNX Runtime domain of the blocked-layout kernels. */
+export const NCHWC_DOMAIN = 'com.microsoft.nchwc';
+
+/** Whether a channel count can be blocked. */
+function blocks(c: unknown, b: number): c is number {
+  return typeof c === 'number' && c > 0 && c % b === 0;
+}
+
+/** The Conv parameters of `node` if it is a float32 2-D group-1 convolution, else null. */
+function plainConv2d(node: Node): ConvParams | null {
+  const [x, w] = node.inputs;
+  if (!x || !w || x.dtype !== 'float32' || x.rank !== 4 || w.rank !== 4) return null;
+  if (!w.shape.slice(2).every((d) => typeof d === 'number')) return null;
+  const p = convParams(node.attrs, w);
+  return p.group === 1 ? p : null;
+}
+
+/** Per-rewrite state: blocked forms of values and reordered weights, shared between uses. */
+class NchwcLowering {
+  /** Original value -> its blocked form in the new graph. */
+  private readonly blocked = new Map<Value, Value>();
+  /** `${kind}:${weight name}` -> the reordered weight. */
+  private readonly weights = new Map<string, Value>();
+
+  constructor(
+    private readonly b: number,
+    private readonly ctx: RewriteContext,
+  ) {}
+
+  private ints(values: readonly number[]): Value {
+    const t = tensor('int64', [values.length], values);
+    return this.ctx.apply('Constant', [], { value: { type: 'tensor', value: t } });
+  }
+
+  private reshape(x: Value, shape: readonly number[]): Value {
+    return this.ctx.apply('Reshape', [x, this.ints(shape)]);
+  }
+
+  /** x [N, C, H, W] in blocked form [N, C, H, W] (C/B blocks of H*W*B). */
+  private blockedInput(x: Value): Value {
+    let v = this.blocked.get(x);
+    if (!v) {
+      const m = this.ctx.map(x);
+      v = this.ctx.add(
+        'ReorderInput',
+        [m],
+        {},
+        [{ dtype: m.dtype, shape: m.shape }],
+        NCHWC_DOMAIN,
+      )[0]!;
+      this.blocked.set(x, v);
+    }
+    return v;
+  }
+
+  /**
+   * The OIHWBiBo form of a Conv weight w [M, C, kh, kw]: blocks [M/B, C/B, kh, kw, Bi, Bo]
+   * with element (ob, ib, i, j, bi, bo) = w[ob B + bo, ib B + bi, i, j]; with `flip`, of the
+   * equivalent Conv weight of a ConvTranspose with weight w: w'[c, m, i, j] =
+   * w[m, c, kh-1-i, kw-1-j].
+   */
+  private reorderedWeight(w: Value, flip: boolean): Value {
+    const key = `${flip ? 'flip' : 'fwd'}:${w.name}`;
+    let v = this.weights.get(key);
+    if (v) return v;
+    const [m, c, kh, kw] = w.shape as number[] as [number, number, number, number];
+    const b = this.b;
+    let src = this.ctx.map(w);
+    if (flip) {
+      const big = -(2 ** 62);
+      src = this.ctx.apply('Slice', [
+        src,
+        this.ints([-1, -1]),
+        this.ints([big, big]),
+        this.ints([2, 3]),
+        this.ints([-1, -1]),
+      ]);
+    }
+    const split = this.reshape(src, [m / b, b, c / b, b, kh, kw]);
+    // Forward: (ob, bo, ib, bi, i, j) -> (ob, ib, i, j, bi, bo). Flipped: the Conv's output
+    // channels are w's C axis, its input channels w's M axis.
+    const perm = flip ? [2, 0, 4, 5, 1, 3] : [0, 2, 4, 5, 3, 1];
+    const t = this.ctx.apply('Transpose', [split], { perm: intsA(perm) });
+    v = this.reshape(t, flip ? [c, m, kh, kw] : [m, c, kh, kw]);
+    this.weights.set(key, v);
+    return v;
+  }
+
+  /** Emits the blocked Conv for original input x, returning the plain output. */
+  private conv(
+    node: Node,
+    x: Value,
+    w: Value,
+    bias: Value | null,
+    attrs: Attrs,
+    outChannels: number,
+  ): Value[] {
+    const y = node.outputs[0]!;
+    const yb = this.ctx.add(
+      'Conv',
+      [this.blockedInput(x), w, bias ? this.ctx.map(bias) : null],
+      attrs,
+      [{ dtype: y.dtype, shape: y.shape }],
+      NCHWC_DOMAIN,
+    )[0]!;
+    this.blocked.set(y, yb);
+    const out = this.ctx.add(
+      'ReorderOutput',
+      [yb],
+      { channels: intA(outChannels) },
+      [{ dtype: y.dtype, shape: y.shape }],
+      NCHWC_DOMAIN,
+    );
+    return out;
+  }
+
+  /** The rewrite rule. */
+  rewrite(node: Node): Value[] | null {
+    if (node.domain !== '') return null;
+    if (node.op === 'Relu') return this.relu(node);
+    if (node.op !== 'Conv' && node.op !== 'ConvTranspose') return null;
+    const p = plainConv2d(node);
+    if (!p) return null;
+    const [x, w, bias] = node.inputs as [Value, Value, Value | undefined];
+    const [wo, wi] = [w.shape[0], w.shape[1]];
+    if (!blocks(wo, this.b) || !blocks(wi, this.b)) return null;
+    if (node.op === 'Conv')
+      return this.conv(node, x, this.reorderedWeight(w, false), bias ?? null, windowAttrs(p), wo);
+    return this.convTranspose(node, p, x, w, bias ?? null, wi);
+  }
+
+  /** ConvTranspose with stride 1 as a Conv with flipped, transposed weight and new pads. */
+  private convTranspose(
+    node: Node,
+    p: ConvParams,
+    x: Value,
+    w: Value,
+    bias: Value | null,
+    outChannels: number,
+  ): Value[] | null {
+    if (p.strides.some((s) => s !== 1) || node.attrs['output_shape']) return null;
+    const outPad = intsAttr(node.attrs, 'output_padding') ?? [0, 0];
+    const k = p.kernel.length;
+    const pads = [
+      ...p.kernel.map((kk, i) => p.dilations[i]! * (kk - 1) - p.pads[i]!),
+      ...p.kernel.map((kk, i) => p.dilations[i]! * (kk - 1) - p.pads[i + k]! + outPad[i]!),
+    ];
+    if (pads.some((q) => q < 0)) return null;
+    const attrs = windowAttrs({ ...p, pads });
+    return this.conv(node, x, this.reorderedWeight(w, true), bias, attrs, outChannels);
+  }
+
+  /** Relu of a blocked value: also computed in blocked form (elementwise, same layout). */
+  private relu(node: Node): null {
+    const xb = this.blocked.get(node.inputs[0]!);
+    if (xb) {
+      const y = node.outputs[0]!;
+      const yb = this.ctx.add('Relu', [xb], {}, [{ dtype: y.dtype, shape: y.shape }])[0]!;
+      this.blocked.set(y, yb);
+    }
+    return null;
+  }
+}
+
+/**
+ * Rewrites the convolutions of `graph` that the blocked kernels support (see the module
+ * comment) for ONNX Runtime with NCHWc block size `blockSize`. Returns the graph unchanged
+ * (`replaced` 0) when nothing qualifies.
+ */
+export function lowerToNchwc(
+  graph: Graph,
+  exportOpts: ExportOptions,
+  blockSize: number,
+): Rewritten {
+  let lowering: NchwcLowering | null = null;
+  const r = rewriteGraph(
+    graph,
+    exportOpts,
+    (node, ctx) => (lowering ??= new NchwcLowering(blockSize, ctx)).rewrite(node),
+    'nchwc',
+  );
+  if (r.replaced === 0) return { graph, exportOpts, replaced: 0 };
+  return {
+    ...r,
+    exportOpts: { ...r.exportOpts, opsets: { ...r.exportOpts.opsets, [NCHWC_DOMAIN]: 1 } },
+  };
+}
