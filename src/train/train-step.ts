@@ -27,11 +27,10 @@ import {
   flatScope,
   separateScope,
 } from '../nn/params.ts';
-import { Session, type SessionOptions } from '../runtime/session.ts';
+import { compile, type Session, type SessionOptions } from '../runtime/session.ts';
 import { type AdamOptions, adamUpdate } from './adam.ts';
 import { clipByGlobalNorm, globalNorm } from './clip.ts';
 import { emaUpdate } from './ema.ts';
-import { exportOnnx } from '../graph/onnx/export.ts';
 
 export interface BatchInputSpec {
   readonly dtype: DType;
@@ -255,12 +254,11 @@ export class TrainStep {
     opts: SessionOptions & { paramLayout?: ParamGraphLayout } = {},
   ): Promise<TrainStep> {
     const built = buildTrainStepGraph(spec, opts.paramLayout);
-    const bytes = exportOnnx(built.graph, {
-      inputs: built.inputs,
-      outputs: built.outputs,
-      name: 'train_step',
-    });
-    const session = await Session.fromBytes(bytes, opts);
+    const session = await compile(
+      built.graph,
+      { inputs: built.inputs, outputs: built.outputs, name: 'train_step' },
+      opts,
+    );
     return new TrainStep(session, built.layout, built.slots, built.extras, init(built.layout));
   }
 
