@@ -3,7 +3,7 @@
  * Thin: flags and the file's metadata are resolved by the sampler registry, which prints every
  * setting with its origin; samples stream to a .npy file batch by batch.
  */
-import { open } from 'node:fs/promises';
+import { open, rm } from 'node:fs/promises';
 import { encodeNpy, type NpyArray } from '../../io/npy.ts';
 import { writeImageGrid, writeScatterPlot } from '../../io/figures.ts';
 import { writeTrajectoryGif } from '../../io/gif.ts';
@@ -140,8 +140,11 @@ export async function runSample(flags: Flags): Promise<void> {
         new Rng(seed),
       );
       bar.update(batches * plan.stepsPerBatch);
-    } finally {
       await file.close();
+    } catch (e) {
+      await file.close();
+      await rm(out, { force: true }); // no partial output
+      throw e;
     }
     // 5. Figures.
     if (gridPath) await writeFigure(gridPath, keep, dataShape, model.info);
