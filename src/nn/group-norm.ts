@@ -4,9 +4,9 @@
  * ReduceMean so `grad` can differentiate it. torch.nn.GroupNorm semantics and parameter
  * names (`weight` = 1, `bias` = 0).
  */
-import { add, mul, reshape, type Value } from '../graph/index.ts';
+import { reshape, type Value } from '../graph/index.ts';
 import { constantInit, zeros } from './init.ts';
-import { standardize } from './moments.ts';
+import { moments, normalizeAffine } from './moments.ts';
 import type { ParamScope } from './params.ts';
 
 /** x [N, C, H, W] -> [N, C, H, W] with `groups` groups (eps 1e-6 as in DDPM). */
@@ -24,10 +24,11 @@ export function groupNorm(
   const [n, c, h, w] = x.shape as [string | number, number, number, number];
   if (c !== channels)
     throw new Error(`group norm "${name}": expected ${channels} channels, got ${x.toString()}`);
-  const grouped = reshape(x, [n, groups, channels / groups, h, w]); // [N, G, C/G, H, W]
-  const normed = reshape(standardize(grouped, [2, 3, 4], eps), [n, c, h, w]); // [N, C, H, W]
+  const perGroup = [groups, channels / groups, 1, 1];
   const p = scope.child(name);
-  const gamma = reshape(p.param('weight', [channels], constantInit(1)), [channels, 1, 1]);
-  const beta = reshape(p.param('bias', [channels], zeros), [channels, 1, 1]);
-  return add(mul(normed, gamma), beta);
+  const gamma = reshape(p.param('weight', [channels], constantInit(1)), perGroup);
+  const beta = reshape(p.param('bias', [channels], zeros), perGroup);
+  const grouped = reshape(x, [n, groups, channels / groups, h, w]); // [N, G, C/G, H, W]
+  const m = moments(grouped, [2, 3, 4]); // statistics [N, G, 1, 1, 1]
+  return reshape(normalizeAffine(m, eps, gamma, beta), [n, c, h, w]); // [N, C, H, W]
 }

@@ -11,7 +11,7 @@
  */
 import { add, mul, reshape, type Value } from '../graph/index.ts';
 import { type Init, normalInit, zeros } from './init.ts';
-import { moments, standardize, standardizeUnbiased } from './moments.ts';
+import { moments, normalizeAffine, standardizeUnbiased } from './moments.ts';
 import type { ParamScope } from './params.ts';
 
 /** torch.nn.InstanceNorm2d's epsilon, also used for the channel-means variance. */
@@ -27,12 +27,17 @@ export interface InstanceNormPlusCoefficients {
   readonly beta: Value | null;
 }
 
-/** gamma * (standardised x + alpha * standardised channel means) + beta (eq. 13). */
+/**
+ * gamma * (standardised x + alpha * standardised channel means) + beta (eq. 13), computed as
+ * (x - mu) * (gamma / s) + (gamma alpha (mu - m) / v + beta): the per-channel terms are
+ * [N, C, 1, 1], so the full-size work is that of a plain instance norm.
+ */
 export function instanceNormPlusWith(x: Value, c: InstanceNormPlusCoefficients): Value {
-  const h = standardize(x, [2, 3], INSTANCE_NORM_EPS); // [N, C, H, W]
-  const means = standardizeUnbiased(moments(x, [2, 3]).mean, 1, INSTANCE_NORM_EPS); // [N, C, 1, 1]
-  const out = mul(c.gamma, add(h, mul(means, c.alpha)));
-  return c.beta ? add(out, c.beta) : out;
+  const m = moments(x, [2, 3]); // statistics [N, C, 1, 1]
+  const means = standardizeUnbiased(m.mean, 1, INSTANCE_NORM_EPS); // [N, C, 1, 1]
+  const meanTerm = mul(mul(c.gamma, c.alpha), means); // [N, C, 1, 1]
+  const shift = c.beta ? add(meanTerm, c.beta) : meanTerm;
+  return normalizeAffine(m, INSTANCE_NORM_EPS, c.gamma, shift); // [N, C, H, W]
 }
 
 /**

@@ -8,6 +8,8 @@ import { add, div, mul, reduceMean, sqrt, sub, type Value } from '../graph/index
 export interface Moments {
   /** Mean over the axes, kept as size-1 axes. */
   readonly mean: Value;
+  /** x - mean, full size. */
+  readonly centered: Value;
   /** Biased variance (divided by the count, as torch instance/group norm use). */
   readonly variance: Value;
 }
@@ -15,14 +17,19 @@ export interface Moments {
 /** Mean and biased variance of x over `axes` (kept as size-1 axes). */
 export function moments(x: Value, axes: readonly number[]): Moments {
   const mean = reduceMean(x, axes, true);
-  const d = sub(x, mean);
-  return { mean, variance: reduceMean(mul(d, d), axes, true) };
+  const centered = sub(x, mean);
+  return { mean, centered, variance: reduceMean(mul(centered, centered), axes, true) };
 }
 
-/** (x - mean) / sqrt(var + eps) over `axes`: the normalisation step of instance/group norm. */
-export function standardize(x: Value, axes: readonly number[], eps: number): Value {
-  const { mean, variance } = moments(x, axes);
-  return div(sub(x, mean), sqrt(add(variance, eps)));
+/**
+ * gamma (x - mean) / sqrt(var + eps) + beta with the affine map folded into the small
+ * statistics: (x - mean) * (gamma / sqrt(var + eps)) + beta, so only four full-size
+ * intermediates (centre, square, scale, shift) are computed and kept for the backward pass.
+ * `gamma` and `beta` broadcast against the statistics' shape (size-1 reduced axes).
+ */
+export function normalizeAffine(m: Moments, eps: number, gamma: Value, beta: Value | null): Value {
+  const scaled = mul(m.centered, div(gamma, sqrt(add(m.variance, eps))));
+  return beta ? add(scaled, beta) : scaled;
 }
 
 /**
@@ -37,6 +44,6 @@ export function standardizeUnbiased(x: Value, axis: number, eps: number): Value 
       `unbiased standardisation needs a static axis of size >= 2, got ${x.toString()}`,
     );
   }
-  const { mean, variance } = moments(x, [axis]);
-  return div(sub(x, mean), sqrt(add(mul(variance, n / (n - 1)), eps)));
+  const { centered, variance } = moments(x, [axis]);
+  return div(centered, sqrt(add(mul(variance, n / (n - 1)), eps)));
 }
