@@ -9,6 +9,7 @@
  *          [--batch 128] [--threads 1,2] [--reps 3]
  */
 import { writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import * as G from '../src/graph/index.ts';
 import { buildModel } from '../src/models/registry.ts';
 import { constantScope } from '../src/nn/params.ts';
@@ -88,6 +89,7 @@ async function trainStep(threads: number): Promise<{ compileMs: number; ms: numb
   return { compileMs, ms };
 }
 
+const loadBefore = loadavg();
 const rows: Record<string, unknown>[] = [];
 for (const threads of threadList) {
   for (const [kind, fn] of [
