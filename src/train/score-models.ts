@@ -2,9 +2,9 @@
  * Score networks by registry name, resolved for a data shape and noise schedule into the
  * form training, export and sampling share: net(scope, x [N, ...D], sigma [N]) -> score.
  */
-import type { Value } from '../graph/index.ts';
+import { Graph, type Value } from '../graph/index.ts';
 import { MLP_DEFAULTS, mlpScore, type MlpConfig } from '../models/mlp.ts';
-import type { ParamScope } from '../nn/params.ts';
+import { declareParams, type ParamLayout, type ParamScope } from '../nn/params.ts';
 
 export interface ResolvedModel {
   readonly name: string;
@@ -39,4 +39,15 @@ export function resolveScoreModel(
     default:
       throw new Error(`unknown model "${model.name}" (models: mlp)`);
   }
+}
+
+/** The parameter layout of `model` for data of `dataShape` (the order training uses). */
+export function modelLayout(model: ResolvedModel, dataShape: readonly number[]): ParamLayout {
+  return declareParams((scope, g) => {
+    model.net(
+      scope,
+      g.input('x', 'float32', ['N', ...dataShape]),
+      g.input('sigma', 'float32', ['N']),
+    );
+  }, new Graph());
 }
