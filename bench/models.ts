@@ -123,6 +123,9 @@ writeFileSync(
       batch: B,
       dataShape,
       params: model.layout().size,
+      // 1/5/15-minute load averages: on a shared machine, timings are only as good as these.
+      loadBefore,
+      loadAfter: loadavg(),
       rows,
     },
     null,
