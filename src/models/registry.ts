@@ -144,6 +144,11 @@ export interface Model {
   score(scope: ParamScope, x: Value, sigma: Value): Value;
   /** The score net for dsmLoss: (xNoisy, sigma) -> score, parameters from `scope`. */
   scoreNet(scope: ParamScope): (xNoisy: Value, sigma: Value) => Value;
+  /**
+   * For 'vp-time' models (the DDPM loss): eps_theta(x_t [N, ...D], t [N] float32 timesteps
+   * 0..T-1) -> [N, ...D]. Throws for other models.
+   */
+  epsilon(scope: ParamScope, xt: Value, t: Value): Value;
   /** The parameter layout, declared on a scratch graph (no weights are created). */
   layout(): ParamLayout;
   /** Name, parameter count (total and per top-level module) and config. */
@@ -168,6 +173,14 @@ export function buildModel(name: string, rawConfig: unknown, data: ModelData): M
     dataShape,
     score,
     scoreNet: (scope) => (xNoisy, sigma) => score(scope, xNoisy, sigma),
+    epsilon: (scope, xt, t) => {
+      if (!entry.epsilon) {
+        throw new Error(
+          `model "${name}" is not a noise predictor (conditioning ${entry.conditioning})`,
+        );
+      }
+      return entry.epsilon(scope, config, xt, t);
+    },
     layout,
     describe: () => describeModel(name, config, layout()),
   };

@@ -125,7 +125,7 @@ describe('VP-to-score wrapper', () => {
     const scope = constantScope(g, layout, theta);
     const score = model.score(scope, xv, sv);
     const s4 = G.unsqueeze(sv, [1, 2, 3]);
-    const eps = model.entry.epsilon!(scope, config, G.div(xv, G.sqrt(G.add(G.mul(s4, s4), 1))), tv);
+    const eps = model.epsilon(scope, G.div(xv, G.sqrt(G.add(G.mul(s4, s4), 1))), tv);
     const want = G.div(G.neg(eps), s4);
     const out = await run(
       g,

@@ -61,6 +61,11 @@ describe('model registry', () => {
     expect(() => buildModel('unet', {}, MNIST)).toThrow(/"imageSize" \(28\) must be divisible/);
     expect(() => buildModel('ncsnv2', {}, { dataShape: [2] })).toThrow(/needs square images/);
     expect(() => buildModel('mlp', {}, MNIST)).toThrow(/needs vector data/);
+    const g = new G.Graph();
+    const x = g.input('x', 'float32', [1, 1, 28, 28]);
+    expect(() => buildModel('ncsnv2', {}, MNIST).epsilon(null as never, x, x)).toThrow(
+      /"ncsnv2" is not a noise predictor/,
+    );
   });
 });
 
