@@ -20,6 +20,11 @@ export const boolean: FieldCheck = (v) => (typeof v === 'boolean' ? null : 'true
 export const evenInt: FieldCheck = (v) =>
   isInt(v) && v > 0 && v % 2 === 0 ? null : 'a positive even integer';
 
+/** `check`, or absent (an optional field). */
+export function optional(check: FieldCheck): FieldCheck {
+  return (v) => (v === undefined ? null : check(v));
+}
+
 /** One of `choices`. */
 export function oneOf(choices: readonly string[]): FieldCheck {
   return (v) =>

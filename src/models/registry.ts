@@ -7,7 +7,13 @@
 import { Graph, type Value } from '../graph/index.ts';
 import { declareParams, type ParamLayout, type ParamScope } from '../nn/params.ts';
 import { Registry } from '../data/registry.ts';
-import { resolveConfig, type FieldChecks, positiveInt } from './config-fields.ts';
+import {
+  type FieldChecks,
+  optional,
+  positiveInt,
+  positiveNumber,
+  resolveConfig,
+} from './config-fields.ts';
 import { describeModel } from './describe.ts';
 import { MLP_DEFAULTS, type MlpConfig, mlpScore } from './mlp.ts';
 import { NCSN_CHECKS, NCSN_DEFAULTS, type NcsnConfig, ncsnScore } from './ncsn.ts';
@@ -68,10 +74,11 @@ const MLP_CHECKS: FieldChecks<MlpConfig> = {
   hidden: positiveInt,
   layers: positiveInt,
   frequencies: positiveInt,
+  dataStd: optional(positiveNumber),
 };
 
 const mlp: ModelEntry<MlpConfig> = {
-  description: 'MLP with log-sigma features, output / sigma (vectors)',
+  description: 'MLP with log-sigma features, noise-level preconditioning (vectors)',
   conditioning: 'sigma-input',
   defaults: { dim: 2, ...MLP_DEFAULTS },
   resolve(raw, data) {
