@@ -23,7 +23,7 @@ export const PRESETS: Readonly<
           weights: [0.8, 0.2],
         },
       },
-      model: { name: 'mlp', config: { hidden: 128, layers: 3, frequencies: 8 } },
+      model: { name: 'mlp', config: { hidden: 128, layers: 3, frequencies: 8, dataStd: 3 } },
       noise: { sigmaMax: 'auto', sigmaMin: 0.01, numScales: 10 },
       optim: { lr: 2e-3, warmup: 200, clipNorm: 10, ema: 0.995 },
       steps: 4000,

@@ -13,11 +13,12 @@ import { pad } from '../data/transforms/pad.ts';
 import { scaleTo } from '../data/transforms/scale.ts';
 import type { ParamLayout } from '../nn/params.ts';
 import { Rng } from '../rng/rng.ts';
-import { dsmLoss } from '../score/dsm.ts';
+import { MODELS } from '../models/registry.ts';
+import { linearVpSchedule } from '../score/vp.ts';
+import { ddpmObjective, dsmObjective, type Objective } from './objective.ts';
 import type { CheckpointData, ParamSlice } from '../io/checkpoint.ts';
 import type { TrainConfig } from './config.ts';
 import { DataStream } from './data-stream.ts';
-import { dsmBatches } from './dsm-batch.ts';
 import { resolveNoiseSchedule } from './noise-schedule.ts';
 import { resolveScoreModel, type ResolvedModel } from './score-models.ts';
 import { type MetricsRecord, trainLoop, type TrainOutcome } from './trainer.ts';
@@ -93,6 +94,48 @@ function paddedShape(shape: readonly number[], padTo: number | undefined): numbe
   return [shape[0]!, padTo, padTo];
 }
 
+/**
+ * The objective for the configured model: DDPM's loss with the model's VP schedule for
+ * 'vp-time' noise predictors, else DSM over the configured (or resumed) noise levels.
+ */
+async function chooseObjective(
+  cfg: TrainConfig,
+  source: DataSource,
+  dataShape: readonly number[],
+  scale: number,
+  resumed: RunInfo | undefined,
+): Promise<{
+  objective: Objective;
+  model: ResolvedModel;
+  sigmas: Float64Array;
+  reasons: readonly string[];
+}> {
+  if (MODELS.get(cfg.model.name).conditioning === 'vp-time') {
+    const model = resolveScoreModel(cfg.model, dataShape, []);
+    const c = model.config as { numTimesteps?: number; betaMin?: number; betaMax?: number };
+    const vp = linearVpSchedule(c.numTimesteps, c.betaMin, c.betaMax);
+    const sigmas = Float64Array.from(vp.sigmas).reverse();
+    return {
+      objective: ddpmObjective(model, vp),
+      model,
+      sigmas,
+      reasons: [
+        `DDPM linear betas ${vp.betas[0]} .. ${vp.betas[vp.betas.length - 1]}, T = ${vp.betas.length}`,
+      ],
+    };
+  }
+  const schedule = resumed
+    ? { sigmas: Float64Array.from(resumed.sigmas), reasons: resumed.scheduleReasons }
+    : await resolveNoiseSchedule(cfg.noise, source, scale, Rng.derive(cfg.seed, SCHEDULE));
+  const model = resolveScoreModel(cfg.model, dataShape, schedule.sigmas);
+  return {
+    objective: dsmObjective(model, schedule.sigmas),
+    model,
+    sigmas: schedule.sigmas,
+    reasons: schedule.reasons,
+  };
+}
+
 /** Opens the configured dataset from `registry`. */
 export function openTrainingData(cfg: TrainConfig, registry: DatasetRegistry): Promise<DataSource> {
   return openDataset(registry, cfg.data.name, cfg.data.options);
@@ -114,33 +157,22 @@ export async function runTraining(
   const { transform, range, scale } = dataTransform(cfg.data, source.range);
   const dataShape = paddedShape(source.shape, cfg.data.padTo);
   const resumed = opts.resume?.info;
-  const schedule = resumed
-    ? { sigmas: Float64Array.from(resumed.sigmas), reasons: resumed.scheduleReasons }
-    : await resolveNoiseSchedule(cfg.noise, source, scale, Rng.derive(cfg.seed, SCHEDULE));
-  for (const r of schedule.reasons) io.log(r);
-  const sigmas = schedule.sigmas;
-  io.log(
-    `noise levels: ${sigmas.length}, sigma ${sigmas[0]!.toPrecision(4)} .. ${sigmas[sigmas.length - 1]!.toPrecision(4)}`,
+  const { objective, model, sigmas, reasons } = await chooseObjective(
+    cfg,
+    source,
+    dataShape,
+    scale,
+    resumed,
   );
-  const model = resolveScoreModel(cfg.model, dataShape, sigmas);
-  const loss = (
-    scope: Parameters<ResolvedModel['net']>[0],
-    x: Parameters<ResolvedModel['net']>[1],
-    z: typeof x,
-    sigma: typeof x,
-  ) => dsmLoss((xn, s) => model.net(scope, xn, s))(x, z, sigma);
+  for (const r of reasons) io.log(r);
+  io.log(
+    `${objective.name}: noise levels ${sigmas.length}, sigma ${sigmas[0]!.toPrecision(4)} .. ${sigmas[sigmas.length - 1]!.toPrecision(4)}`,
+  );
   const B = cfg.batchSize;
   const trainer = await TrainStep.create(
     {
-      inputs: {
-        x: { dtype: 'float32', shape: [B, ...dataShape] },
-        z: { dtype: 'float32', shape: [B, ...dataShape] },
-        sigma: { dtype: 'float32', shape: [B] },
-      },
-      loss: (scope, { x, z, sigma }) => {
-        const t = loss(scope, x!, z!, sigma!);
-        return { loss: t.loss, extras: { per_example: t.perExample } };
-      },
+      inputs: objective.inputs(B, dataShape),
+      loss: (scope, inputs) => objective.loss(scope, inputs),
       adam: {
         beta1: cfg.optim.beta1,
         beta2: cfg.optim.beta2,
@@ -160,7 +192,7 @@ export async function runTraining(
     dataShape,
     dataRange: range,
     sigmas: Array.from(sigmas),
-    scheduleReasons: schedule.reasons,
+    scheduleReasons: reasons,
     parameters: layout.size,
     versions: { scorekit: '0.1.0', format: '1' },
   };
@@ -181,7 +213,7 @@ export async function runTraining(
   const outcome = await trainLoop(
     trainer,
     {
-      batch: dsmBatches(stream, sigmas, false),
+      batch: objective.batches(stream),
       checkpoint: (state, scaleNow) =>
         io.writeCheckpoint({
           config: info,

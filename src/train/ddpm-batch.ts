@@ -1,0 +1,55 @@
+/**
+ * The feeds of one DDPM training step (Ho et al. 2020, Algorithm 1): x_0 from the data,
+ * t ~ U{0..T-1}, eps ~ N(0, I), and sqrt(alpha_bar_t), sqrt(1 - alpha_bar_t) per example,
+ * all from the step's own random stream (exact resume).
+ */
+import { tensor } from '../graph/index.ts';
+import type { VpSchedule } from '../score/vp.ts';
+import type { DataStream } from './data-stream.ts';
+import { lossByLevel } from './dsm-batch.ts';
+import type { StepBatch } from './trainer.ts';
+
+/** Returns the batch function for a DDPM step over `stream` with schedule `vp`. */
+export function ddpmBatches(
+  stream: DataStream,
+  vp: VpSchedule,
+): (step: number) => Promise<StepBatch> {
+  const B = stream.options.batchSize;
+  const shape = [B, ...stream.source.shape];
+  const size = shape.reduce((a, b) => a * b, 1);
+  const T = vp.alphaBars.length;
+  // Levels in lossByLevel run from the largest noise (t = T - 1) down.
+  const sigmasDesc = Float64Array.from(vp.sigmas).reverse();
+  return async (step) => {
+    const rng = stream.stepRng(step);
+    const x = await stream.batch(step, rng);
+    const t = Int32Array.from({ length: B }, () => rng.int(T));
+    const eps = rng.normals(size);
+    const feeds = {
+      x: tensor('float32', shape, x),
+      z: tensor('float32', shape, eps),
+      t: tensor('float32', [B], Float32Array.from(t)),
+      sqrt_ab: tensor(
+        'float32',
+        [B],
+        Float32Array.from(t, (k) => Math.sqrt(vp.alphaBars[k]!)),
+      ),
+      sqrt_1mab: tensor(
+        'float32',
+        [B],
+        Float32Array.from(t, (k) => Math.sqrt(1 - vp.alphaBars[k]!)),
+      ),
+    };
+    const levels = Int32Array.from(t, (k) => T - 1 - k);
+    return {
+      feeds,
+      batchSize: B,
+      stats: (r) => {
+        const pe = r.extras['per_example'];
+        return pe
+          ? { loss_by_level: lossByLevel(pe.data as Float32Array, levels, sigmasDesc) }
+          : {};
+      },
+    };
+  };
+}
