@@ -19,7 +19,11 @@ export interface SamplerStep {
   readonly totalSteps: number;
   /** The noise level of this step (the VE sigma for DDPM). */
   readonly sigma: number;
-  /** The batch after this step (a live view: copy it to keep it). */
+  /**
+   * The batch after this step (a live view: copy it to keep it). A callback may also write
+   * to it, and the sampler continues from what it holds: the post-step projection hook of
+   * the inverse problems (tasks/inverse-problem.ts, e.g. inpainting's data consistency).
+   */
   readonly x: Float32Array;
   /**
    * Tweedie's estimate of the clean data from this step's score evaluation,
