@@ -20,6 +20,7 @@ import type { CheckpointData, ParamSlice } from '../io/checkpoint.ts';
 import type { TrainConfig } from './config.ts';
 import { DataStream } from './data-stream.ts';
 import { resolveNoiseSchedule } from './noise-schedule.ts';
+import { previewSamples } from './preview.ts';
 import { resolveScoreModel, type ResolvedModel } from './score-models.ts';
 import { type MetricsRecord, trainLoop, type TrainOutcome } from './trainer.ts';
 import { TrainStep, type TrainState } from './train-step.ts';
@@ -59,14 +60,6 @@ export interface RunOptions {
     load(layout: readonly ParamSlice[]): Promise<CheckpointData>;
   };
   readonly signal?: AbortSignal;
-  /** Samples every `log.sampleEvery` steps use this sampler (EMA weights). */
-  readonly sample?: (
-    model: ResolvedModel,
-    layout: ParamLayout,
-    ema: Float32Array,
-    info: RunInfo,
-    rng: Rng,
-  ) => Promise<Float32Array>;
 }
 
 const INIT = 11;
@@ -227,19 +220,21 @@ export async function runTraining(
         io.log(
           `step ${step}: non-finite loss or gradient; rolled back to the last checkpoint, learning rate x${s}`,
         ),
-      sample:
-        opts.sample && io.writeSamples
-          ? async (step, state) => {
-              const samples = await opts.sample!(
-                model,
-                layout,
-                state.ema,
-                info,
-                Rng.derive(cfg.seed, SAMPLE, step),
-              );
-              await io.writeSamples!(step, samples, dataShape, range);
-            }
-          : undefined,
+      sample: io.writeSamples
+        ? async (step, state) => {
+            const rng = Rng.derive(cfg.seed, SAMPLE, step);
+            const samples = await previewSamples(
+              model,
+              layout,
+              state.ema,
+              info,
+              rng,
+              cfg.log.sampleCount,
+              opts.threads,
+            );
+            await io.writeSamples!(step, samples, dataShape, range);
+          }
+        : undefined,
     },
     {
       steps: cfg.steps,
