@@ -12,7 +12,6 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
   add,
-  constant,
   exportOnnx,
   Graph,
   mul,
@@ -21,7 +20,6 @@ import {
   slice,
   sub,
   transpose,
-  tensor,
   type Value,
 } from '../../src/graph/index.ts';
 import { Rng } from '../../src/rng/rng.ts';
@@ -86,7 +84,7 @@ function bananaDraws(c: number, rng: Rng): Float32Array {
 function bananaErrors(
   x: Float32Array,
   c: number,
-): { meanT2: number; varT1: number; varT2: number } {
+): { meanT2: number; varT1: number; varT2: number; values: string } {
   const col = (j: number): Float64Array =>
     Float64Array.from({ length: c }, (_, i) => x[2 * i + j]!);
   const stats = (v: Float64Array): { mean: number; variance: number; m4: number } => {
