@@ -112,6 +112,9 @@ function dwFromCols(p: G.Value, gy: G.Value): G.Value {
 }
 
 type Build = (x: G.Value, w: G.Value, gy: G.Value) => G.Value;
+const WINDOW = { kernel: [K, K], strides: [1, 1], pads: [1, 1, 1, 1], dilations: [1, 1], group: 1 };
+/** Cases that runtime/nchwc-lowering.ts rewrites: also timed with the plain layout. */
+const LOWERED = ['forward Conv', 'dX ConvTranspose', 'dX Conv with flipped transposed weight'];
 const cases: Record<string, Build> = {
   'forward Conv': (x, w) => raw('Conv', [x, w], convAttrs, [N, M, H, H]),
   'dW naive: Conv over transposed batch': (x, _w, gy) => {
@@ -179,6 +182,8 @@ const cases: Record<string, Build> = {
   'dW Gather im2col [N,CK,L] x gy^T + ReduceSum': (x, _w, gy) => dwFromCols(gatherIm2col(x), gy),
   'dW separable one-hot im2col x gy^T + ReduceSum': (x, _w, gy) =>
     dwFromCols(separableIm2col(x), gy),
+  'dW per tap: Pad, strided Slice, batched MatMul, ReduceSum (convWeightGrad)': (x, _w, gy) =>
+    G.convWeightGrad(x, gy, [M, C, K, K], WINDOW),
   'dX ConvTranspose': (_x, w, gy) => raw('ConvTranspose', [gy, w], convAttrs, [N, C, H, H]),
   'dX Conv with flipped transposed weight': (_x, w, gy) => {
     const g = w.graph;
@@ -203,6 +208,7 @@ async function timeCase(
   threads: number,
   opt: 'all' | 'extended' | 'basic' | 'disabled',
   reps: number,
+  convLayout: 'nchwc' | 'plain' = 'nchwc',
 ): Promise<number> {
   const g = new G.Graph();
   const x = g.input('x', 'float32', [N, C, H, H]);
@@ -212,7 +218,7 @@ async function timeCase(
   const s = await compile(
     g,
     { inputs: [x, w, gy], outputs: { y } },
-    { threads, optimization: opt },
+    { threads, optimization: opt, convLayout },
   );
   const rng = new Rng(1);
   const feed = {
@@ -230,12 +236,15 @@ async function timeCase(
   await s.release();
   const ms = median(ts);
   console.log(
-    `${threads}t ${opt.padEnd(8)} ${name.padEnd(62)} ${ms.toFixed(1).padStart(7)} ms ${(FLOP / ms / 1e6).toFixed(1).padStart(6)} GFLOP/s`,
+    `${threads}t ${opt.padEnd(8)} ${convLayout.padEnd(5)} ${name.padEnd(62)} ${ms.toFixed(1).padStart(7)} ms ${(FLOP / ms / 1e6).toFixed(1).padStart(6)} GFLOP/s`,
   );
   return ms;
 }
 
 const threadList = process.argv.slice(2).map(Number);
 for (const t of threadList.length ? threadList : [1, 2]) {
-  for (const [name, b] of Object.entries(cases)) await timeCase(name, b, t, 'all', 7);
+  for (const [name, b] of Object.entries(cases)) {
+    await timeCase(name, b, t, 'all', 7);
+    if (LOWERED.includes(name)) await timeCase(name, b, t, 'all', 7, 'plain');
+  }
 }

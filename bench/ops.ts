@@ -137,28 +137,21 @@ function torchTimes(threads: number): Record<string, number> {
 const samples: Record<string, number[]> = {};
 const push = (key: string, v: number): void => void (samples[key] ??= []).push(v);
 const modes: Mode[] = ['forward', 'forward (constant weights)', 'forward+backward'];
+const plainModes: Mode[] = ['forward', 'forward+backward'];
 
 for (let round = 0; round < ROUNDS; round++) {
   for (const t of THREADS) {
     for (const [k, v] of Object.entries(torchTimes(t))) push(`torch/${k}/${t}`, v);
-    for (const [name, wl] of Object.entries(workloads))
+    for (const [name, wl] of Object.entries(workloads)) {
       for (const mode of modes)
         push(`ort/${name}/${mode}/${t}`, await timeOrt(wl, mode, { threads: t }));
-    // Session options: the graph optimisation level (NCHWc layout needs 'all').
-    push(
-      `ort-extended/conv3x3/forward (constant weights)/${t}`,
-      await timeOrt(workloads['conv3x3']!, 'forward (constant weights)', {
-        threads: t,
-        optimization: 'extended',
-      }),
-    );
-    push(
-      `ort-extended/conv3x3/forward+backward/${t}`,
-      await timeOrt(workloads['conv3x3']!, 'forward+backward', {
-        threads: t,
-        optimization: 'extended',
-      }),
-    );
+      // The same graphs without the NCHWc lowering of runtime/nchwc-lowering.ts.
+      for (const mode of plainModes)
+        push(
+          `ort-plain/${name}/${mode}/${t}`,
+          await timeOrt(wl, mode, { threads: t, convLayout: 'plain' }),
+        );
+    }
     push(`gemm/2048x2048x2048/${t}`, await gemmPeak(t, 2048, 2048, 2048));
     push(`gemm/576x25088x64/${t}`, await gemmPeak(t, 576, 25088, 64));
   }
@@ -192,13 +185,25 @@ for (const [name, wl] of Object.entries(workloads)) {
     }
   }
 }
-for (const t of THREADS) {
-  for (const mode of ['forward (constant weights)', 'forward+backward'] as const) {
-    const s = median(samples[`ort-extended/conv3x3/${mode}/${t}`]!);
-    const flop = CONV_FLOP * (mode === 'forward+backward' ? 3 : 1);
-    lines.push(
-      `| conv3x3 ${mode}, optimization 'extended' | ${t} | ${(s * 1e3).toFixed(1)} | ${(flop / s / 1e9).toFixed(0)} | | | |`,
-    );
+for (const [name, wl] of Object.entries(workloads)) {
+  for (const mode of plainModes) {
+    for (const t of THREADS) {
+      const flop = wl.flop * (mode === 'forward+backward' ? 3 : 1);
+      const ort = median(samples[`ort-plain/${name}/${mode}/${t}`]!);
+      const pt = median(samples[`torch/${name}/${mode}/${t}`]!);
+      rows.push({
+        workload: name,
+        mode: `${mode}, plain Conv`,
+        threads: t,
+        ortSeconds: ort,
+        torchSeconds: pt,
+        flop,
+        ratio: pt / ort,
+      });
+      lines.push(
+        `| ${name} ${mode}, plain Conv (no NCHWc lowering) | ${t} | ${(ort * 1e3).toFixed(1)} | ${(flop / ort / 1e9).toFixed(0)} | ${(pt * 1e3).toFixed(1)} | ${(flop / pt / 1e9).toFixed(0)} | ${(pt / ort).toFixed(2)}x |`,
+      );
+    }
   }
 }
 for (const t of THREADS)

@@ -23,6 +23,8 @@ export interface SessionOptions {
    * (nchwc-lowering.ts); 'plain' leaves the graph as built.
    */
   readonly convLayout?: 'nchwc' | 'plain';
+  /** Extra ONNX Runtime session config entries (e.g. 'session.intra_op.allow_spinning'). */
+  readonly extra?: Readonly<Record<string, string>>;
 }
 
 /** The default thread count: every core of this machine. */
@@ -49,6 +51,7 @@ export class Session {
       interOpNumThreads: 1,
       executionMode: 'sequential',
       graphOptimizationLevel: opts.optimization ?? 'all',
+      ...(opts.extra ? { extra: { ...opts.extra } } : {}),
     });
     return new Session(session, threads);
   }
