@@ -2,7 +2,9 @@
  * Gradient formulations of convolution, chosen by measurement with ONNX Runtime (numbers in
  * docs/PERFORMANCE.md, script bench/conv-formulations.ts):
  * - input gradient: ConvTranspose of the output gradient (121 GFLOP/s on 1 thread, against
- *   103 for a Conv with flipped, transposed weights);
+ *   103 for a Conv with flipped, transposed weights, both plain kernels; when compiled for
+ *   onnxruntime-node, runtime/nchwc-lowering.ts turns a stride-1 ConvTranspose into the
+ *   flipped-weight Conv on ONNX Runtime's faster blocked NCHWc kernel);
  * - weight gradient: per kernel tap, the strided window of the padded input (one Slice, a
  *   plain copy) times the output gradient as one batched MatMul, summed over the batch; this
  *   beat the earlier im2col by a depthwise Conv with one-hot kernels (kept as
@@ -16,13 +18,12 @@ import { tensor } from '../tensor.ts';
 import { constant } from './constant.ts';
 import type { ConvParams } from './conv.ts';
 import { intA, intsA, windowAttrs } from './window.ts';
-import { reshape, transpose } from './layout.ts';
+import { reshape, transpose, unsqueeze } from './layout.ts';
 import { matmul } from './matmul.ts';
 import { reduceSum } from './reduce.ts';
 import { concat } from './concat.ts';
 import { pad } from './pad.ts';
 import { slice } from './slice.ts';
-import { unsqueeze } from './layout.ts';
 
 function staticDim(d: Shape[number], what: string): number {
   if (typeof d !== 'number') throw new Error(`convolution gradient: ${what} must be static`);
