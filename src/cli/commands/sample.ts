@@ -13,26 +13,16 @@ import { defaultThreads } from '../../runtime/session.ts';
 import { samplerEntry, SAMPLERS, type SamplerInputs } from '../../sampling/registry.ts';
 import { sampleInBatches } from '../../sampling/sample-batches.ts';
 import { openScoreModel, type ScoreModelInfo } from '../../score/score-model-file.ts';
-import { type Command, type Flags, UsageError } from '../command.ts';
+import { type Command, type Flags, type OptionTable, UsageError } from '../command.ts';
 import { ProgressBar } from '../progress.ts';
 
 const GRID_MAX = 64;
 const SCATTER_MAX = 5000;
 const GIF_FRAMES = 40;
 
-const HELP = `Usage: scorekit sample --model FILE.onnx --n N --sampler NAME --out samples.npy [options]
-
-Draws N samples from a score model: an ONNX file with inputs x float32 [N, ...D] and
-sigma float32 [N] and output score [N, ...D] (from scorekit train/export, or e.g.
-torch.onnx.export). Values missing from the flags come from the file's metadata
-(scorekit.sigmas, scorekit.data_shape, scorekit.data_range); every setting is printed with
-where it came from. Samples are written as float32 [N, ...D].
-
-  --model FILE        the score-model .onnx file (required)
-  --n N               number of samples (required)
-  --sampler NAME      ${[...SAMPLERS.keys()].join(' | ')} (required)
+/** Help lines of the sampler flags, shared by the commands that run a sampler (tasks). */
+export const SAMPLER_HELP = `  --sampler NAME      ${[...SAMPLERS.keys()].join(' | ')} (required)
 ${[...SAMPLERS.values()].map((e) => `                        ${e.name}: ${e.summary}`).join('\n')}
-  --out FILE          output .npy file (required)
   --sigma-max S       largest noise level sigma_1 (default: first of scorekit.sigmas)
   --sigma-min S       smallest noise level sigma_L (default: last of scorekit.sigmas)
   --num-scales L      number of noise levels, geometric from sigma-max to sigma-min
@@ -46,7 +36,20 @@ ${[...SAMPLERS.values()].map((e) => `                        ${e.name}: ${e.summ
   --snr R             pc corrector signal-to-noise ratio (default 0.16)
   --ode-steps N       ode: Heun steps on Karras sigmas, rho = 7 (default 18), or
                       "adaptive" for RK45 (rtol = atol = 1e-5)
-  --shape D1,D2,...   shape of one sample (default: scorekit.data_shape, else the file's x)
+`;
+
+const HELP = `Usage: scorekit sample --model FILE.onnx --n N --sampler NAME --out samples.npy [options]
+
+Draws N samples from a score model: an ONNX file with inputs x float32 [N, ...D] and
+sigma float32 [N] and output score [N, ...D] (from scorekit train/export, or e.g.
+torch.onnx.export). Values missing from the flags come from the file's metadata
+(scorekit.sigmas, scorekit.data_shape, scorekit.data_range); every setting is printed with
+where it came from. Samples are written as float32 [N, ...D].
+
+  --model FILE        the score-model .onnx file (required)
+  --n N               number of samples (required)
+  --out FILE          output .npy file (required)
+${SAMPLER_HELP}  --shape D1,D2,...   shape of one sample (default: scorekit.data_shape, else the file's x)
   --batch-size B      samples per batch; memory is bounded by it (default 1000)
   --seed S            random seed (default 0); same seed and threads give identical files
   --threads T         ONNX Runtime threads (default: all cores)
@@ -57,6 +60,23 @@ ${[...SAMPLERS.values()].map((e) => `                        ${e.name}: ${e.summ
   --verbose           stack traces on errors
 `;
 
+/** The sampler flags (and --shape, --batch-size, --seed, --threads), shared with the tasks. */
+export const SAMPLER_OPTIONS: OptionTable = {
+  sampler: { type: 'string' },
+  'sigma-max': { type: 'string' },
+  'sigma-min': { type: 'string' },
+  'num-scales': { type: 'string' },
+  'steps-per-scale': { type: 'string' },
+  eps: { type: 'string' },
+  snr: { type: 'string' },
+  'ode-steps': { type: 'string' },
+  shape: { type: 'string' },
+  'batch-size': { type: 'string' },
+  seed: { type: 'string' },
+  threads: { type: 'string' },
+  'no-denoise': { type: 'boolean' },
+};
+
 export const sampleCommand: Command = {
   name: 'sample',
   summary: 'draw samples from a score-model ONNX file (als, ncsnv2, cas, pc, ode, ddpm, langevin)',
@@ -64,20 +84,8 @@ export const sampleCommand: Command = {
   options: {
     model: { type: 'string' },
     n: { type: 'string' },
-    sampler: { type: 'string' },
+    ...SAMPLER_OPTIONS,
     out: { type: 'string' },
-    'sigma-max': { type: 'string' },
-    'sigma-min': { type: 'string' },
-    'num-scales': { type: 'string' },
-    'steps-per-scale': { type: 'string' },
-    eps: { type: 'string' },
-    snr: { type: 'string' },
-    'ode-steps': { type: 'string' },
-    shape: { type: 'string' },
-    'batch-size': { type: 'string' },
-    seed: { type: 'string' },
-    threads: { type: 'string' },
-    'no-denoise': { type: 'boolean' },
     grid: { type: 'string' },
     gif: { type: 'string' },
   },
@@ -167,7 +175,8 @@ function requireInt(flags: Flags, name: string, min: number): number {
   return v;
 }
 
-function samplerInputs(
+/** The sampler registry's inputs from the sampler flags and the model file. */
+export function samplerInputs(
   flags: Flags,
   info: ScoreModelInfo,
   dataShape: readonly number[],
@@ -189,16 +198,20 @@ function samplerInputs(
 }
 
 /** --shape, else scorekit.data_shape, else the file's static x dims; checked against the file. */
-function resolveShape(flag: number[] | undefined, info: ScoreModelInfo): number[] {
+export function resolveShape(
+  flag: number[] | undefined,
+  info: ScoreModelInfo,
+  command = 'sample',
+): number[] {
   const shape = flag ?? (info.dataShape ? [...info.dataShape] : undefined);
   if (!shape)
     throw new UsageError(
-      'sample: the model file does not say the sample shape: pass --shape D1,D2,...',
+      `${command}: the model file does not say the sample shape: pass --shape D1,D2,...`,
     );
   const dims = info.inputDims;
   if (dims && (dims.length !== shape.length || dims.some((d, i) => d !== null && d !== shape[i])))
     throw new UsageError(
-      `sample: shape [${shape}] does not fit the model's input x [N, ${dims.map((d) => d ?? '?').join(', ')}]`,
+      `${command}: shape [${shape}] does not fit the model's input x [N, ${dims.map((d) => d ?? '?').join(', ')}]`,
     );
   return shape;
 }
