@@ -5,7 +5,15 @@
  */
 import { arraySource, type DataSource, type FiniteSource } from '../data/source.ts';
 import type { Rng } from '../rng/rng.ts';
-import { ncsnv2NumScales, ncsnv2Ratio, sigmaMaxFromData } from '../score/ncsnv2-rules.ts';
+import {
+  ncsnv2NumScales,
+  ncsnv2Ratio,
+  ncsnv2StepSize,
+  sigmaMaxFromData,
+} from '../score/ncsnv2-rules.ts';
+
+/** NCSNv2's steps per level (technique 4 picks eps for it). */
+const SAMPLING_T = 5;
 import { geometricSigmas } from '../score/schedule.ts';
 import type { TrainConfig } from './config.ts';
 
@@ -55,5 +63,10 @@ export async function resolveNoiseSchedule(
     L = n.value;
     reasons.push(`gamma = ${gamma.value.toFixed(4)}: ${gamma.reason}`, `L = ${L}: ${n.reason}`);
   } else L = noise.numScales;
-  return { sigmas: geometricSigmas(sigmaMax, noise.sigmaMin, L), reasons };
+  const sigmas = geometricSigmas(sigmaMax, noise.sigmaMin, L);
+  const eps = ncsnv2StepSize(SAMPLING_T, sigmas[0]! / sigmas[1]!, noise.sigmaMin);
+  reasons.push(
+    `eps = ${eps.value.toExponential(2)} for T = ${SAMPLING_T} steps per level when sampling: ${eps.reason}`,
+  );
+  return { sigmas, reasons };
 }
