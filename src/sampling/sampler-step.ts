@@ -23,6 +23,7 @@ export interface SamplerStep {
    * The batch after this step (a live view: copy it to keep it). A callback may also write
    * to it, and the sampler continues from what it holds: the post-step projection hook of
    * the inverse problems (tasks/inverse-problem.ts, e.g. inpainting's data consistency).
+   * MALA, which keeps the score of its current x between steps, does not allow it.
    */
   readonly x: Float32Array;
   /**

@@ -7,7 +7,7 @@
  * with the decreasing step size a_t = a_0 (b / (b + t))^gamma, i.e. a (b + t)^-gamma with
  * a = a_0 b^gamma (Welling & Teh's schedule; their epsilon_t = 2 a_t in our a s + sqrt(2a) z
  * convention), and no Metropolis-Hastings step. gamma in (0.5, 1] makes sum a_t diverge and
- * sum a_t^2 converge.
+ * sum a_t^2 converge. The step callback's `sigma` carries a_t.
  */
 import { tensor } from '../graph/tensor.ts';
 import type { Rng } from '../rng/rng.ts';

@@ -13,7 +13,8 @@ export const denoiseCommand: Command = {
   --noise-std S       s_y, the std of the Gaussian noise on the observations (required, >= 0)
   --method M          likelihood (default): the sampler follows s(x, sigma) + (y - x) / (s_y^2 +
                       sigma^2); start: anneal from x = y over the levels below s_y with the prior
-                      score alone (exact for reverse diffusion: pc with --steps-per-scale 1 or ode)
+                      score alone (exact for the reverse diffusion: use pc; Langevin-heavy
+                      samplers such as als mix away from y)
   --out FILE          the samples [M, K, ...D] (required)
 ${TASK_HELP}
 `,
