@@ -7,7 +7,7 @@
 import type { Rng } from '../rng/rng.ts';
 import type { ScoreFn } from '../score/score-fn.ts';
 import { checkInteger } from './check-options.ts';
-import type { SamplerPlan } from './registry.ts';
+import type { SamplerPlan } from './sampler-plan.ts';
 import type { SamplerStep } from './sampler-step.ts';
 
 export interface BatchRunOptions {
