@@ -145,3 +145,13 @@ describe('npy', () => {
     expect(Array.from((await readNpy(join(dir, 'copy.npy'))).data)).toEqual([1, 2, 3]);
   });
 });
+
+describe('decodeNpy on Node Buffers', () => {
+  it('reads a Buffer that is a view into a larger pool (readFileSync of a small file)', () => {
+    const bytes = encodeNpy(npyArray('float32', [3], new Float32Array([1.5, -2, 3.25])));
+    const pool = Buffer.alloc(bytes.length + 13);
+    pool.set(bytes, 13);
+    const view = pool.subarray(13);
+    expect(Array.from(decodeNpy(view).data)).toEqual([1.5, -2, 3.25]);
+  });
+});

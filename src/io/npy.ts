@@ -136,7 +136,8 @@ function readData(
   bigEndian: boolean,
   n: number,
 ): NpyArray['data'] {
-  const copy = body.slice(); // aligned, owned buffer
+  // A copy into a fresh, aligned buffer (Buffer.slice would return a view into a shared pool).
+  const copy = new Uint8Array(body);
   if (dtype === 'uint8') return copy;
   if (bigEndian === !littleEndianHost()) {
     return dtype === 'float32'
