@@ -27,8 +27,10 @@ import {
   positiveIntList,
   positiveNumber,
 } from './config-fields.ts';
+import { DDPM_BETAS, type LinearBetas } from './linear-betas.ts';
 
-export interface UnetConfig {
+/** The network's widths and depths, and DDPM's linear beta schedule (linear-betas.ts). */
+export interface UnetConfig extends LinearBetas {
   /** Image channels C. */
   readonly channels: number;
   /** Image height = width, divisible by 2^(chMult.length - 1). */
@@ -45,10 +47,6 @@ export interface UnetConfig {
   /** Groups of every group norm (32 in DDPM); must divide every width. */
   readonly numGroups: number;
   readonly nonlinearity: ActivationName;
-  /** DDPM's linear beta schedule: beta_t from betaMin to betaMax over numTimesteps (1e-4, 0.02, 1000). */
-  readonly betaMin: number;
-  readonly betaMax: number;
-  readonly numTimesteps: number;
 }
 
 /** DDPM's CIFAR-10 network. */
@@ -62,9 +60,7 @@ export const UNET_DEFAULTS: UnetConfig = {
   resampWithConv: true,
   numGroups: 32,
   nonlinearity: 'swish',
-  betaMin: 1e-4,
-  betaMax: 0.02,
-  numTimesteps: 1000,
+  ...DDPM_BETAS,
 };
 
 export const UNET_CHECKS: FieldChecks<UnetConfig> = {

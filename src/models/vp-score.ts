@@ -23,25 +23,12 @@ import {
   unsqueeze,
   type Value,
 } from '../graph/index.ts';
+import { linearBetas, type LinearBetas } from './linear-betas.ts';
 
-/** DDPM's linear beta schedule: beta_t from betaMin to betaMax over numTimesteps steps. */
-export interface VpSchedule {
-  readonly betaMin: number;
-  readonly betaMax: number;
-  readonly numTimesteps: number;
-}
-
-/** -log alpha_bar_t for t = 0..T-1 (0-based steps), in float64. */
-export function vpNegLogAlphaBars(vp: VpSchedule): Float64Array {
-  const T = vp.numTimesteps;
-  const out = new Float64Array(T);
+/** -log alpha_bar_t = -sum_{s <= t} log(1 - beta_s) for t = 0..T-1 (0-based steps), in float64. */
+export function vpNegLogAlphaBars(vp: LinearBetas): Float64Array {
   let acc = 0;
-  for (let t = 0; t < T; t++) {
-    const beta = vp.betaMin + ((vp.betaMax - vp.betaMin) * t) / Math.max(T - 1, 1);
-    acc -= Math.log1p(-beta);
-    out[t] = acc;
-  }
-  return out;
+  return linearBetas(vp).map((beta) => (acc -= Math.log1p(-beta)));
 }
 
 /**
@@ -49,7 +36,7 @@ export function vpNegLogAlphaBars(vp: VpSchedule): Float64Array {
  * piecewise-linear inverse of t -> -log alpha_bar_t evaluated at u = log(1 + sigma^2), as
  * t = sum_k clip((u - u_k) / (u_{k+1} - u_k), 0, 1) (clamped to the schedule's range).
  */
-export function vpTimestep(sigma: Value, vp: VpSchedule): Value {
+export function vpTimestep(sigma: Value, vp: LinearBetas): Value {
   const knots = vpNegLogAlphaBars(vp);
   const g = sigma.graph;
   const lower = Array.from(knots.subarray(0, -1));
@@ -69,7 +56,7 @@ export function vpTimestep(sigma: Value, vp: VpSchedule): Value {
  */
 export function vpScore(
   eps: (xt: Value, t: Value) => Value,
-  vp: VpSchedule,
+  vp: LinearBetas,
   x: Value,
   sigma: Value,
 ): Value {

@@ -6,6 +6,7 @@
  *   sigma_t = sqrt((1 - alpha_bar_t) / alpha_bar_t),  x_VE = x_t / sqrt(alpha_bar_t),
  *   score_VE(x_VE, sigma_t) = -eps_theta(x_t, t) / sigma_t.
  */
+import { DDPM_BETAS, linearBetas } from '../models/linear-betas.ts';
 import type { ScoreFn } from './score-fn.ts';
 
 /** A discrete VP schedule, index t = 0..T-1 standing for DDPM's t = 1..T. */
@@ -24,14 +25,15 @@ export type EpsFn = (
 ) => Promise<Float32Array>;
 
 /** Ho et al. (2020), section 4: beta linear from `betaMin` to `betaMax` over T steps. */
-export function linearVpSchedule(T = 1000, betaMin = 1e-4, betaMax = 0.02): VpSchedule {
+export function linearVpSchedule(
+  T = DDPM_BETAS.numTimesteps,
+  betaMin = DDPM_BETAS.betaMin,
+  betaMax = DDPM_BETAS.betaMax,
+): VpSchedule {
   if (!(Number.isInteger(T) && T >= 2)) throw new Error(`DDPM needs T >= 2 steps, got ${T}`);
   if (!(0 < betaMin && betaMin <= betaMax && betaMax < 1))
     throw new Error(`DDPM betas need 0 < betaMin <= betaMax < 1, got ${betaMin}, ${betaMax}`);
-  const betas = Float64Array.from(
-    { length: T },
-    (_, t) => betaMin + ((betaMax - betaMin) * t) / (T - 1),
-  );
+  const betas = linearBetas({ betaMin, betaMax, numTimesteps: T });
   const alphaBars = new Float64Array(T);
   let prod = 1;
   betas.forEach((b, t) => (alphaBars[t] = prod *= 1 - b));
