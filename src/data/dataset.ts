@@ -2,7 +2,7 @@
  * Dataset registry entries: what a dataset is (shape, range, description), which options it
  * takes, and how to open it. Config files and the CLI refer to datasets by registry name only.
  */
-import { Registry } from './registry.ts';
+import { Registry } from '../util/registry.ts';
 import type { DataRange, DataSource } from './source.ts';
 
 /** Options as they come from a config file: validated by each entry. */

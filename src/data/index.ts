@@ -13,7 +13,7 @@ export {
   type MaxDistanceEstimate,
   type MaxDistanceOptions,
 } from './max-pairwise-distance.ts';
-export { Registry } from './registry.ts';
+export { Registry } from '../util/registry.ts';
 export {
   arraySource,
   gatherRows,

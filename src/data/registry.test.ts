@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { datasetRegistry, openDataset } from './dataset.ts';
-import { Registry } from './registry.ts';
+import { Registry } from '../util/registry.ts';
 import { toyDatasetEntries } from './toy-datasets.ts';
 
 describe('Registry', () => {

@@ -6,7 +6,7 @@
  */
 import { Graph, type Value } from '../graph/index.ts';
 import { declareParams, type ParamLayout, type ParamScope } from '../nn/params.ts';
-import { Registry } from '../data/registry.ts';
+import { Registry } from '../util/registry.ts';
 import {
   type FieldChecks,
   optional,
