@@ -5,6 +5,17 @@
  */
 import type { PartialConfig } from './config.ts';
 
+/** NCSNv2 ngf 64 on MNIST at the NCSN paper's sizes; Fashion-MNIST trains the same way. */
+const MNIST: PartialConfig = {
+  data: { name: 'mnist', range: '0,1', dequantize: true },
+  model: { name: 'ncsnv2', config: { ngf: 64 } },
+  noise: { sigmaMax: 'auto', sigmaMin: 0.01, numScales: 'auto' },
+  optim: { lr: 1e-4, clipNorm: 1, ema: 0.999 },
+  steps: 100_000,
+  batchSize: 128,
+  log: { every: 100, checkpointEvery: 5000, sampleEvery: 5000 },
+};
+
 export const PRESETS: Readonly<
   Record<string, { readonly description: string; readonly config: PartialConfig }>
 > = {
@@ -46,27 +57,11 @@ export const PRESETS: Readonly<
   },
   mnist: {
     description: 'NCSNv2 ngf 64 on MNIST (NCSN paper sizes; hours on 2 cores)',
-    config: {
-      data: { name: 'mnist', range: '0,1', dequantize: true },
-      model: { name: 'ncsnv2', config: { ngf: 64 } },
-      noise: { sigmaMax: 'auto', sigmaMin: 0.01, numScales: 'auto' },
-      optim: { lr: 1e-4, clipNorm: 1, ema: 0.999 },
-      steps: 100_000,
-      batchSize: 128,
-      log: { every: 100, checkpointEvery: 5000, sampleEvery: 5000 },
-    },
+    config: MNIST,
   },
   'fashion-mnist': {
     description: "NCSNv2 ngf 64 on Fashion-MNIST (Debian's dataset-fashion-mnist)",
-    config: {
-      data: { name: 'fashion-mnist', range: '0,1', dequantize: true },
-      model: { name: 'ncsnv2', config: { ngf: 64 } },
-      noise: { sigmaMax: 'auto', sigmaMin: 0.01, numScales: 'auto' },
-      optim: { lr: 1e-4, clipNorm: 1, ema: 0.999 },
-      steps: 100_000,
-      batchSize: 128,
-      log: { every: 100, checkpointEvery: 5000, sampleEvery: 5000 },
-    },
+    config: { ...MNIST, data: { ...MNIST.data, name: 'fashion-mnist' } },
   },
   cifar10: {
     description:
