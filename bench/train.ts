@@ -1,0 +1,448 @@
+/**
+ * Benchmark: training throughput (examples/s) of one full training step, scorekit against
+ * PyTorch on the same network, batch and thread count, in one run (issue 5).
+ *
+ * scorekit: a {@link TrainStep} with the DSM objective (lambda = sigma^2), Adam, global-norm
+ * clipping to 1 and an EMA with decay 0.999, compiled as one ONNX Runtime graph. PyTorch:
+ * bench/train_torch.py under Debian's /usr/bin/python3 (torch 1.13), the same network loaded
+ * with the same initial weights, the same batch, the same loss, torch.optim.Adam,
+ * clip_grad_norm_ and an EMA update, with torch.set_num_threads(threads). The batch (x, z,
+ * sigma) is fixed and fed every step, so data loading is not timed on either side.
+ *
+ * Cases (see `CASES`): NCSNv2 ngf 16 on 1x28x28 at batch 64 (the mnist-small preset), NCSNv2
+ * ngf 64 on 1x28x28 at batch 128 (the mnist preset) and the toy2d MLP at batch 256. For each
+ * case and thread count both sides are built and warmed up, then timed `reps` times
+ * alternately (scorekit, PyTorch, scorekit, ...); each timing is `steps` consecutive steps
+ * (fewer when a warm-up step took over 10 s) and gives examples/s = batch x steps / seconds.
+ * Medians over the repetitions are reported, with the 1/5/15-minute load averages (what
+ * `uptime` prints) before and after every timing. The first step's loss of both sides is
+ * recorded as a check that they compute the same thing.
+ *
+ * Usage: npm run bench:train -- [--cases ncsnv2-16,ncsnv2-64,mlp] [--threads 1,2] [--reps 3]
+ *          [--quick] [--steps N] [--warmup N] [--out FILE]
+ * (--quick: fewer warm-up and timed steps for the NCSNv2 cases, for a loaded machine short of
+ * time; --steps / --warmup override every case's counts: for smoke tests.)
+ * Writes bench/results/train-<date>.json (rewritten after every row, so an interrupted run
+ * keeps what it measured) and prints a markdown table.
+ */
+import { type ChildProcess, execSync, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { createInterface, type Interface } from 'node:readline';
+import { numel, tensor, type TensorData } from '../src/graph/index.ts';
+import type { ParamLayout } from '../src/nn/params.ts';
+import { Rng } from '../src/rng/rng.ts';
+import { geometricSigmas } from '../src/score/schedule.ts';
+import { dsmObjective } from '../src/train/objective.ts';
+import { resolveScoreModel } from '../src/train/score-models.ts';
+import { TrainStep } from '../src/train/train-step.ts';
+
+/** Debian's python3 with python3-torch (not the pyenv python3 first on PATH). */
+const PYTHON = '/usr/bin/python3';
+const TORCH_SCRIPT = join(import.meta.dirname, 'train_torch.py');
+/** A warm-up step slower than this switches a case to its `slowSteps`. */
+const SLOW_STEP_S = 10;
+const LR = 1e-4;
+const CLIP_NORM = 1;
+const EMA_DECAY = 0.999;
+
+/** One benchmarked configuration. */
+interface BenchCase {
+  readonly id: string;
+  readonly description: string;
+  readonly model: string;
+  readonly config: Readonly<Record<string, unknown>>;
+  readonly dataShape: readonly number[];
+  readonly batch: number;
+  /** The DSM noise levels (geometric). */
+  readonly sigmas: { readonly max: number; readonly min: number; readonly count: number };
+  /** Generates the fixed data batch x. */
+  readonly data: (rng: Rng, n: number) => Float32Array;
+  readonly warmup: number;
+  readonly steps: number;
+  /** Timed steps when a warm-up step took more than {@link SLOW_STEP_S}. */
+  readonly slowSteps: number;
+  /** Shorter counts for `--quick` (a machine under load, little time left). */
+  readonly quick?: { readonly warmup: number; readonly steps: number; readonly slowSteps: number };
+}
+
+const CASES: readonly BenchCase[] = [
+  {
+    id: 'ncsnv2-16',
+    description: 'NCSNv2 ngf 16, 1x28x28, batch 64 (mnist-small preset)',
+    model: 'ncsnv2',
+    config: { ngf: 16 },
+    dataShape: [1, 28, 28],
+    batch: 64,
+    sigmas: { max: 16, min: 0.01, count: 100 },
+    data: (rng, n) => rng.fillUniform(new Float32Array(n)),
+    warmup: 2,
+    steps: 5,
+    slowSteps: 2,
+    quick: { warmup: 1, steps: 3, slowSteps: 1 },
+  },
+  {
+    id: 'ncsnv2-64',
+    description: 'NCSNv2 ngf 64, 1x28x28, batch 128 (mnist preset)',
+    model: 'ncsnv2',
+    config: { ngf: 64 },
+    dataShape: [1, 28, 28],
+    batch: 128,
+    sigmas: { max: 16, min: 0.01, count: 100 },
+    data: (rng, n) => rng.fillUniform(new Float32Array(n)),
+    warmup: 2,
+    steps: 3,
+    slowSteps: 2,
+    quick: { warmup: 1, steps: 1, slowSteps: 1 },
+  },
+  {
+    id: 'mlp',
+    description: 'toy2d MLP (hidden 128, layers 3, frequencies 8, dataStd 3), D = 2, batch 256',
+    model: 'mlp',
+    config: { hidden: 128, layers: 3, frequencies: 8, dataStd: 3 },
+    dataShape: [2],
+    batch: 256,
+    sigmas: { max: 20, min: 0.01, count: 10 },
+    data: (rng, n) => rng.fillNormal(new Float32Array(n), 0, 3),
+    warmup: 30,
+    steps: 300,
+    slowSteps: 2,
+  },
+];
+
+/** One timing of `steps` consecutive training steps. */
+interface Timing {
+  readonly steps: number;
+  readonly seconds: number;
+  readonly examplesPerS: number;
+  readonly stepSeconds: readonly number[];
+  /** Load averages (1, 5, 15 min) before and after. */
+  readonly loadBefore: readonly number[];
+  readonly loadAfter: readonly number[];
+}
+
+/** A side of the comparison: warm-up, then timed runs of n steps. */
+interface Runner {
+  /** Runs n steps; returns each step's seconds and loss. */
+  steps(n: number): Promise<{ seconds: number[]; losses: number[] }>;
+  close(): Promise<void>;
+}
+
+function arg(name: string): string | undefined {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? process.argv[i + 1] : undefined;
+}
+
+const median = (v: readonly number[]): number => {
+  const s = [...v].sort((a, b) => a - b);
+  const k = Math.floor(s.length / 2);
+  return s.length % 2 ? s[k]! : (s[k - 1]! + s[k]!) / 2;
+};
+
+const round = (v: number, digits: number): number => Number(v.toFixed(digits));
+const load = (): number[] => loadavg().map((v) => round(v, 2));
+
+/** The fixed inputs of a case: batch feeds and the initial parameters. */
+interface CaseData {
+  readonly feeds: Record<string, TensorData>;
+  readonly x: Float32Array;
+  readonly z: Float32Array;
+  readonly sigma: Float32Array;
+}
+
+function caseData(c: BenchCase): CaseData {
+  const rng = new Rng(0);
+  const shape = [c.batch, ...c.dataShape];
+  const n = numel(shape);
+  const x = c.data(rng, n);
+  const z = rng.normals(n);
+  const levels = geometricSigmas(c.sigmas.max, c.sigmas.min, c.sigmas.count);
+  const sigma = Float32Array.from({ length: c.batch }, () => levels[rng.int(levels.length)]!);
+  return {
+    x,
+    z,
+    sigma,
+    feeds: {
+      x: tensor('float32', shape, x),
+      z: tensor('float32', shape, z),
+      sigma: tensor('float32', [c.batch], sigma),
+    },
+  };
+}
+
+/** scorekit: the compiled training step. */
+async function scorekitRunner(
+  c: BenchCase,
+  data: CaseData,
+  threads: number,
+): Promise<{
+  runner: Runner;
+  compileS: number;
+  theta: Float32Array;
+  layout: ParamLayout;
+  config: Readonly<Record<string, unknown>>;
+}> {
+  const sigmas = geometricSigmas(c.sigmas.max, c.sigmas.min, c.sigmas.count);
+  const model = resolveScoreModel({ name: c.model, config: c.config }, c.dataShape, sigmas);
+  const objective = dsmObjective(model, sigmas);
+  const t0 = performance.now();
+  const step = await TrainStep.create(
+    {
+      inputs: objective.inputs(c.batch, c.dataShape),
+      loss: (scope, inputs) => objective.loss(scope, inputs),
+      clipNorm: CLIP_NORM,
+      emaDecay: EMA_DECAY,
+    },
+    (layout) => layout.initialize(new Rng(1)),
+    { threads },
+  );
+  const compileS = (performance.now() - t0) / 1000;
+  const theta = step.state.theta.slice();
+  const runner: Runner = {
+    async steps(n) {
+      const seconds: number[] = [];
+      const losses: number[] = [];
+      for (let i = 0; i < n; i++) {
+        const t = performance.now();
+        const r = await step.run(data.feeds, LR);
+        seconds.push((performance.now() - t) / 1000);
+        losses.push(r.loss);
+      }
+      return { seconds, losses };
+    },
+    close: () => step.release(),
+  };
+  return { runner, compileS, theta, layout: step.layout, config: model.config };
+}
+
+/** PyTorch: bench/train_torch.py as a child process answering "steps N" lines. */
+async function torchRunner(
+  c: BenchCase,
+  data: CaseData,
+  threads: number,
+  setup: {
+    readonly config: Readonly<Record<string, unknown>>;
+    readonly theta: Float32Array;
+    readonly specs: readonly { name: string; shape: readonly number[]; offset: number }[];
+  },
+): Promise<{ runner: Runner; startS: number; torch: string }> {
+  const dir = mkdtempSync(join(tmpdir(), 'scorekit-bench-train-'));
+  const bytes = (a: Float32Array): Uint8Array =>
+    new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
+  writeFileSync(join(dir, 'theta.f32'), bytes(setup.theta));
+  writeFileSync(join(dir, 'x.f32'), bytes(data.x));
+  writeFileSync(join(dir, 'z.f32'), bytes(data.z));
+  writeFileSync(join(dir, 'sigma.f32'), bytes(data.sigma));
+  writeFileSync(
+    join(dir, 'case.json'),
+    JSON.stringify({
+      model: c.model,
+      config: setup.config,
+      batch: c.batch,
+      dataShape: c.dataShape,
+      threads,
+      lr: LR,
+      clipNorm: CLIP_NORM,
+      emaDecay: EMA_DECAY,
+      specs: setup.specs.map((s) => ({
+        name: s.name,
+        shape: s.shape,
+        offset: s.offset,
+        size: numel(s.shape),
+      })),
+    }),
+  );
+  const t0 = performance.now();
+  const proc: ChildProcess = spawn(PYTHON, [TORCH_SCRIPT, dir], {
+    stdio: ['pipe', 'pipe', 'inherit'],
+    env: { ...process.env, OMP_NUM_THREADS: String(threads) },
+  });
+  const lines: Interface = createInterface({ input: proc.stdout! });
+  const it = lines[Symbol.asyncIterator]();
+  const next = async (): Promise<Record<string, unknown>> => {
+    const r = await it.next();
+    if (r.done) throw new Error(`${TORCH_SCRIPT} exited (code ${proc.exitCode})`);
+    return JSON.parse(r.value as string) as Record<string, unknown>;
+  };
+  const ready = await next();
+  const startS = (performance.now() - t0) / 1000;
+  const runner: Runner = {
+    async steps(n) {
+      proc.stdin!.write(`steps ${n}\n`);
+      const r = await next();
+      return { seconds: r['seconds'] as number[], losses: r['losses'] as number[] };
+    },
+    async close() {
+      proc.stdin!.end('quit\n');
+      await new Promise<void>((resolve) =>
+        proc.exitCode !== null ? resolve() : proc.once('exit', () => resolve()),
+      );
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+  return { runner, startS, torch: String(ready['torch']) };
+}
+
+async function timeSteps(runner: Runner, n: number, batch: number): Promise<Timing> {
+  const loadBefore = load();
+  const { seconds } = await runner.steps(n);
+  const total = seconds.reduce((a, b) => a + b, 0);
+  return {
+    steps: n,
+    seconds: round(total, 4),
+    examplesPerS: round((batch * n) / total, 2),
+    stepSeconds: seconds.map((s) => round(s, 4)),
+    loadBefore,
+    loadAfter: load(),
+  };
+}
+
+/** Warm-up steps; returns the timed step count and the first loss. */
+async function warmUp(
+  runner: Runner,
+  c: BenchCase,
+  warmupOverride: number | undefined,
+  stepsOverride: number | undefined,
+): Promise<{ steps: number; firstLoss: number; warmupSeconds: number[] }> {
+  const counts = quick && c.quick ? c.quick : c;
+  const w = await runner.steps(Math.max(1, warmupOverride ?? counts.warmup));
+  const slow = w.seconds.at(-1)! > SLOW_STEP_S;
+  return {
+    steps: stepsOverride ?? (slow ? counts.slowSteps : counts.steps),
+    firstLoss: w.losses[0]!,
+    warmupSeconds: w.seconds.map((s) => round(s, 3)),
+  };
+}
+
+function shell(cmd: string): string {
+  try {
+    return execSync(cmd, { encoding: 'utf8' }).trimEnd();
+  } catch {
+    return '';
+  }
+}
+
+const caseIds = (arg('cases') ?? CASES.map((c) => c.id).join(',')).split(',');
+const threadList = (arg('threads') ?? '1,2').split(',').map(Number);
+const reps = Number(arg('reps') ?? '3');
+const quick = process.argv.includes('--quick');
+const stepsOverride = arg('steps') === undefined ? undefined : Number(arg('steps'));
+const warmupOverride = arg('warmup') === undefined ? undefined : Number(arg('warmup'));
+const date = new Date().toISOString().slice(0, 10);
+const outFile = arg('out') ?? `bench/results/train-${date}.json`;
+
+const started = new Date().toISOString();
+const machine = {
+  cpu: cpus()[0]?.model ?? 'unknown',
+  cores: cpus().length,
+  memoryGiB: round(totalmem() / 2 ** 30, 1),
+  node: process.version,
+};
+const git = {
+  commit: shell('git rev-parse HEAD'),
+  // Uncommitted changes the measured code may include (other people's work in progress).
+  dirty: shell('git status --porcelain --untracked-files=no').split('\n').filter(Boolean),
+};
+const topBefore = shell('ps -eo pcpu,args --sort=-pcpu | head -6');
+console.log(`uptime: ${shell('uptime')}`);
+
+const results: Record<string, unknown>[] = [];
+const table: string[] = [];
+
+/** Writes everything measured so far. */
+function save(): void {
+  writeFileSync(
+    outFile,
+    JSON.stringify(
+      {
+        date,
+        started,
+        finished: new Date().toISOString(),
+        command: `npm run bench:train -- ${process.argv.slice(2).join(' ')}`.trim(),
+        machine,
+        git,
+        settings: {
+          lr: LR,
+          clipNorm: CLIP_NORM,
+          emaDecay: EMA_DECAY,
+          reps,
+          quick,
+          adam: 'defaults (torch.optim.Adam as constructed by default: foreach off in 1.13)',
+        },
+        topBefore,
+        topNow: shell('ps -eo pcpu,args --sort=-pcpu | head -6'),
+        results,
+      },
+      null,
+      2,
+    ),
+  );
+}
+
+for (const id of caseIds) {
+  const c = CASES.find((k) => k.id === id);
+  if (!c) throw new Error(`unknown case "${id}" (cases: ${CASES.map((k) => k.id).join(', ')})`);
+  const data = caseData(c);
+  for (const threads of threadList) {
+    console.log(`${new Date().toISOString().slice(11, 19)} ${c.id}, ${threads} thread(s)`);
+    const sk = await scorekitRunner(c, data, threads);
+    const th = await torchRunner(c, data, threads, {
+      config: sk.config,
+      theta: sk.theta,
+      specs: sk.layout.specs,
+    });
+    const skWarm = await warmUp(sk.runner, c, warmupOverride, stepsOverride);
+    const thWarm = await warmUp(th.runner, c, warmupOverride, stepsOverride);
+    const skRuns: Timing[] = [];
+    const thRuns: Timing[] = [];
+    for (let r = 0; r < reps; r++) {
+      skRuns.push(await timeSteps(sk.runner, skWarm.steps, c.batch));
+      thRuns.push(await timeSteps(th.runner, thWarm.steps, c.batch));
+    }
+    await sk.runner.close();
+    await th.runner.close();
+    const skMed = median(skRuns.map((t) => t.examplesPerS));
+    const thMed = median(thRuns.map((t) => t.examplesPerS));
+    const loads = [...skRuns, ...thRuns].flatMap((t) => [t.loadBefore[0]!, t.loadAfter[0]!]);
+    const row = {
+      case: c.id,
+      description: c.description,
+      threads,
+      batch: c.batch,
+      parameters: sk.layout.size,
+      scorekitExamplesPerS: round(skMed, 2),
+      torchExamplesPerS: round(thMed, 2),
+      ratio: round(skMed / thMed, 3),
+      load1Min: round(Math.min(...loads), 2),
+      load1Max: round(Math.max(...loads), 2),
+      firstLoss: { scorekit: skWarm.firstLoss, torch: thWarm.firstLoss },
+      scorekit: {
+        compileS: round(sk.compileS, 2),
+        warmupSeconds: skWarm.warmupSeconds,
+        runs: skRuns,
+      },
+      torch: {
+        version: th.torch,
+        startS: round(th.startS, 2),
+        warmupSeconds: thWarm.warmupSeconds,
+        runs: thRuns,
+      },
+    };
+    results.push(row);
+    save();
+    const line =
+      `| ${c.description} | ${threads} | ${row.scorekitExamplesPerS} | ${row.torchExamplesPerS} ` +
+      `| ${row.ratio.toFixed(2)}x | ${row.load1Min}-${row.load1Max} |`;
+    table.push(line);
+    console.log(line);
+  }
+}
+
+console.log(`\nuptime: ${shell('uptime')}`);
+console.log(
+  '\n| case | threads | scorekit examples/s | PyTorch examples/s | scorekit / PyTorch | load (1 min) |',
+);
+console.log('|---|---|---|---|---|---|');
+for (const l of table) console.log(l);
+console.log(`\nwrote ${outFile}`);
