@@ -15,9 +15,11 @@ import {
   asIntList,
   asString,
   fieldsNumbered,
+  intField,
   lastField,
   type ProtoField,
   readFields,
+  stringField,
 } from './wire.ts';
 
 /** An attribute's name and value. */
@@ -70,13 +72,12 @@ function interpret(fields: readonly ProtoField[], type: number, label: string): 
       const f = one(S.AttributeProto.f);
       return { type: 'float', value: f ? asFloat32(f) : 0 };
     }
-    case S.AttrType.INT: {
-      const f = one(S.AttributeProto.i);
-      return { type: 'int', value: f ? asInt(f) : 0 };
-    }
+    case S.AttrType.INT:
+      return { type: 'int', value: intField(fields, S.AttributeProto.i) };
     case S.AttrType.STRING: {
       const f = one(S.AttributeProto.s);
-      return f && !isUtf8(asBytes(f)) ? null : { type: 'string', value: f ? asString(f) : '' };
+      if (f && !isUtf8(asBytes(f))) return null;
+      return { type: 'string', value: stringField(fields, S.AttributeProto.s) };
     }
     case S.AttrType.FLOATS:
       return { type: 'floats', value: asFloatList(all(S.AttributeProto.floats)) };

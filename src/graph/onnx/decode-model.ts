@@ -9,9 +9,11 @@ import {
   asInt,
   asString,
   fieldsNumbered,
+  intField,
   lastField,
   type ProtoField,
   readFields,
+  stringField,
 } from './wire.ts';
 
 /** A tensor type from a ValueInfoProto. Dims: number, symbol, or null when not given. */
@@ -95,10 +97,9 @@ export function decodeModel(bytes: Uint8Array): OnnxModel {
   const graph = lastField(fields, S.ModelProto.graph);
   const ir = lastField(fields, S.ModelProto.ir_version);
   if (!graph || !ir) throw new Error('not an ONNX model (no ir_version or graph)');
-  const producer = lastField(fields, S.ModelProto.producer_name);
   return {
     irVersion: asInt(ir),
-    producer: producer ? asString(producer) : '',
+    producer: stringField(fields, S.ModelProto.producer_name),
     opsets: decodeOpsets(fieldsNumbered(fields, S.ModelProto.opset_import)),
     metadata: decodeMetadata(fieldsNumbered(fields, S.ModelProto.metadata_props)),
     hasFunctions: fieldsNumbered(fields, S.ModelProto.functions).length > 0,
@@ -110,10 +111,8 @@ function decodeOpsets(entries: readonly ProtoField[]): Record<string, number> {
   const out: Record<string, number> = {};
   for (const e of entries) {
     const fs = readFields(asBytes(e), 'OperatorSetIdProto');
-    const d = lastField(fs, S.OperatorSetIdProto.domain);
-    const v = lastField(fs, S.OperatorSetIdProto.version);
-    const domain = d ? asString(d) : '';
-    out[domain === 'ai.onnx' ? '' : domain] = v ? asInt(v) : 0;
+    const domain = stringField(fs, S.OperatorSetIdProto.domain);
+    out[domain === 'ai.onnx' ? '' : domain] = intField(fs, S.OperatorSetIdProto.version);
   }
   return out;
 }
@@ -123,8 +122,7 @@ function decodeMetadata(entries: readonly ProtoField[]): Record<string, string> 
   for (const e of entries) {
     const fs = readFields(asBytes(e), 'metadata_props');
     const k = lastField(fs, S.StringStringEntryProto.key);
-    const v = lastField(fs, S.StringStringEntryProto.value);
-    if (k) out[asString(k)] = v ? asString(v) : '';
+    if (k) out[asString(k)] = stringField(fs, S.StringStringEntryProto.value);
   }
   return out;
 }
@@ -133,9 +131,8 @@ function decodeMetadata(entries: readonly ProtoField[]): Record<string, string> 
 export function decodeGraph(bytes: Uint8Array): OnnxGraph {
   const fields = readFields(bytes, 'GraphProto');
   const all = (f: number) => fieldsNumbered(fields, f).map(asBytes);
-  const name = lastField(fields, S.GraphProto.name);
   return {
-    name: name ? asString(name) : '',
+    name: stringField(fields, S.GraphProto.name),
     nodes: all(S.GraphProto.node).map((b, i) => decodeNode(b, i)),
     initializers: all(S.GraphProto.initializer),
     hasSparseInitializers: all(S.GraphProto.sparse_initializer).length > 0,
@@ -147,10 +144,7 @@ export function decodeGraph(bytes: Uint8Array): OnnxGraph {
 
 function decodeNode(bytes: Uint8Array, index: number): OnnxNode {
   const fields = readFields(bytes, `NodeProto #${index}`);
-  const str = (f: number) => {
-    const x = lastField(fields, f);
-    return x ? asString(x) : '';
-  };
+  const str = (f: number) => stringField(fields, f);
   const strs = (f: number) => fieldsNumbered(fields, f).map(asString);
   return {
     name: str(S.NodeProto.name),
@@ -165,17 +159,16 @@ function decodeNode(bytes: Uint8Array, index: number): OnnxNode {
 /** Decodes a ValueInfoProto (name and tensor type). */
 export function decodeValueInfo(bytes: Uint8Array): OnnxValueInfo {
   const fields = readFields(bytes, 'ValueInfoProto');
-  const name = lastField(fields, S.ValueInfoProto.name);
+  const name = stringField(fields, S.ValueInfoProto.name);
   const type = lastField(fields, S.ValueInfoProto.type);
-  return { name: name ? asString(name) : '', type: type ? decodeTensorType(asBytes(type)) : null };
+  return { name, type: type ? decodeTensorType(asBytes(type)) : null };
 }
 
 function decodeTensorType(bytes: Uint8Array): OnnxTensorType | null {
   const tensor = lastField(readFields(bytes, 'TypeProto'), S.TypeProto.tensor_type);
   if (!tensor) return null;
   const fields = readFields(asBytes(tensor), 'TypeProto.Tensor');
-  const elem = lastField(fields, S.TypeProtoTensor.elem_type);
-  const elemType = elem ? asInt(elem) : 0;
+  const elemType = intField(fields, S.TypeProtoTensor.elem_type);
   const shape = lastField(fields, S.TypeProtoTensor.shape);
   const dtype = dtypeOrNull(elemType);
   return { dtype, elemType, shape: shape ? decodeShape(asBytes(shape)) : null };

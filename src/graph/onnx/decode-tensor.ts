@@ -13,11 +13,12 @@ import {
   asFloatList,
   asInt,
   asIntList,
-  asString,
   fieldsNumbered,
+  intField,
   lastField,
   type ProtoField,
   readFields,
+  stringField,
 } from './wire.ts';
 
 /** A decoded tensor and the name it had in the file ('' for attribute tensors). */
@@ -37,15 +38,13 @@ export class UnsupportedTensorError extends Error {
  */
 export function decodeTensor(bytes: Uint8Array, where: string): NamedTensor {
   const fields = readFields(bytes, where);
-  const nameField = lastField(fields, S.TensorProto.name);
-  const name = nameField ? asString(nameField) : '';
+  const name = stringField(fields, S.TensorProto.name);
   const label = name ? `${where} "${name}"` : where;
   checkEmbedded(fields, label);
   if (lastField(fields, S.TensorProto.segment))
     throw new Error(`${label}: segmented tensors are not supported`);
   const shape = asIntList(fieldsNumbered(fields, S.TensorProto.dims));
-  const typeField = lastField(fields, S.TensorProto.data_type);
-  const code = typeField ? asInt(typeField) : 0;
+  const code = intField(fields, S.TensorProto.data_type);
   let dtype: DType;
   try {
     dtype = dtypeFromOnnx(code, label);

@@ -191,22 +191,25 @@ function readPackedVarints(b: Uint8Array): bigint[] {
 
 /** Repeated floats, packed or not. */
 export function asFloatList(fields: readonly ProtoField[]): number[] {
-  const out: number[] = [];
-  for (const f of fields) {
-    const b = f.value as Uint8Array;
-    const dv = new DataView(b.buffer, b.byteOffset, b.length);
-    for (let i = 0; i + 4 <= b.length; i += 4) out.push(dv.getFloat32(i, true));
-  }
-  return out;
+  return fixedList(fields, 4, (dv, i) => dv.getFloat32(i, true));
 }
 
 /** Repeated doubles (fixed64), packed or not. */
 export function asFloat64List(fields: readonly ProtoField[]): number[] {
+  return fixedList(fields, 8, (dv, i) => dv.getFloat64(i, true));
+}
+
+/** Repeated fixed-width values, packed or not: `read` at each multiple of `width` bytes. */
+function fixedList(
+  fields: readonly ProtoField[],
+  width: number,
+  read: (dv: DataView, offset: number) => number,
+): number[] {
   const out: number[] = [];
   for (const f of fields) {
     const b = f.value as Uint8Array;
     const dv = new DataView(b.buffer, b.byteOffset, b.length);
-    for (let i = 0; i + 8 <= b.length; i += 8) out.push(dv.getFloat64(i, true));
+    for (let i = 0; i + width <= b.length; i += width) out.push(read(dv, i));
   }
   return out;
 }
@@ -220,4 +223,16 @@ export function fieldsNumbered(fields: readonly ProtoField[], field: number): Pr
 export function lastField(fields: readonly ProtoField[], field: number): ProtoField | undefined {
   for (let i = fields.length - 1; i >= 0; i--) if (fields[i]!.field === field) return fields[i];
   return undefined;
+}
+
+/** The string of the last field numbered `field`, or '' (protobuf's default) when absent. */
+export function stringField(fields: readonly ProtoField[], field: number): string {
+  const f = lastField(fields, field);
+  return f ? asString(f) : '';
+}
+
+/** The varint of the last field numbered `field`, or 0 (protobuf's default) when absent. */
+export function intField(fields: readonly ProtoField[], field: number): number {
+  const f = lastField(fields, field);
+  return f ? asInt(f) : 0;
 }
