@@ -15,12 +15,14 @@
  * alternately (scorekit, PyTorch, scorekit, ...); each timing is `steps` consecutive steps
  * (fewer when a warm-up step took over 10 s) and gives examples/s = batch x steps / seconds.
  * Medians over the repetitions are reported, with the 1/5/15-minute load averages (what
- * `uptime` prints) before and after every timing. The first step's loss of both sides is
- * recorded as a check that they compute the same thing.
+ * `uptime` prints) before and after every timing, and examples per CPU-second (process CPU
+ * time, all threads: less inflated by time-slicing on a loaded machine, but it counts
+ * spin-waiting). The first step's loss of both sides is recorded as a check that they compute
+ * the same thing.
  *
  * Usage: npm run bench:train -- [--cases ncsnv2-16,ncsnv2-64,mlp] [--threads 1,2] [--reps 3]
  *          [--quick] [--steps N] [--warmup N] [--out FILE]
- * (--quick: fewer warm-up and timed steps for the NCSNv2 cases, for a loaded machine short of
+ * (--quick: fewer warm-up and timed steps for every case, for a loaded machine short of
  * time; --steps / --warmup override every case's counts: for smoke tests.)
  * Writes bench/results/train-<date>.json (rewritten after every row, so an interrupted run
  * keeps what it measured) and prints a markdown table.
@@ -108,6 +110,7 @@ const CASES: readonly BenchCase[] = [
     warmup: 30,
     steps: 300,
     slowSteps: 2,
+    quick: { warmup: 10, steps: 100, slowSteps: 2 },
   },
 ];
 
@@ -117,6 +120,10 @@ interface Timing {
   readonly seconds: number;
   readonly examplesPerS: number;
   readonly stepSeconds: readonly number[];
+  /** Process CPU time of the n steps, all threads (spin-waiting included). */
+  readonly cpuSeconds: number;
+  /** Examples per CPU-second: less sensitive to time-slicing on a loaded machine. */
+  readonly examplesPerCpuS: number;
   /** Load averages (1, 5, 15 min) before and after. */
   readonly loadBefore: readonly number[];
   readonly loadAfter: readonly number[];
@@ -124,8 +131,8 @@ interface Timing {
 
 /** A side of the comparison: warm-up, then timed runs of n steps. */
 interface Runner {
-  /** Runs n steps; returns each step's seconds and loss. */
-  steps(n: number): Promise<{ seconds: number[]; losses: number[] }>;
+  /** Runs n steps; returns each step's wall seconds and loss, and the process CPU seconds. */
+  steps(n: number): Promise<{ seconds: number[]; losses: number[]; cpuSeconds: number }>;
   close(): Promise<void>;
 }
 
@@ -203,13 +210,15 @@ async function scorekitRunner(
     async steps(n) {
       const seconds: number[] = [];
       const losses: number[] = [];
+      const cpu0 = process.cpuUsage();
       for (let i = 0; i < n; i++) {
         const t = performance.now();
         const r = await step.run(data.feeds, LR);
         seconds.push((performance.now() - t) / 1000);
         losses.push(r.loss);
       }
-      return { seconds, losses };
+      const cpu = process.cpuUsage(cpu0);
+      return { seconds, losses, cpuSeconds: (cpu.user + cpu.system) / 1e6 };
     },
     close: () => step.release(),
   };
@@ -271,7 +280,12 @@ async function torchRunner(
     async steps(n) {
       proc.stdin!.write(`steps ${n}\n`);
       const r = await next();
-      return { seconds: r['seconds'] as number[], losses: r['losses'] as number[] };
+      const cpu = r['cpu'] as number[];
+      return {
+        seconds: r['seconds'] as number[],
+        losses: r['losses'] as number[],
+        cpuSeconds: cpu.reduce((a, b) => a + b, 0),
+      };
     },
     async close() {
       proc.stdin!.end('quit\n');
@@ -286,13 +300,15 @@ async function torchRunner(
 
 async function timeSteps(runner: Runner, n: number, batch: number): Promise<Timing> {
   const loadBefore = load();
-  const { seconds } = await runner.steps(n);
+  const { seconds, cpuSeconds } = await runner.steps(n);
   const total = seconds.reduce((a, b) => a + b, 0);
   return {
     steps: n,
     seconds: round(total, 4),
     examplesPerS: round((batch * n) / total, 2),
     stepSeconds: seconds.map((s) => round(s, 4)),
+    cpuSeconds: round(cpuSeconds, 4),
+    examplesPerCpuS: round((batch * n) / cpuSeconds, 2),
     loadBefore,
     loadAfter: load(),
   };
@@ -414,6 +430,8 @@ for (const id of caseIds) {
       scorekitExamplesPerS: round(skMed, 2),
       torchExamplesPerS: round(thMed, 2),
       ratio: round(skMed / thMed, 3),
+      scorekitExamplesPerCpuS: round(median(skRuns.map((t) => t.examplesPerCpuS)), 2),
+      torchExamplesPerCpuS: round(median(thRuns.map((t) => t.examplesPerCpuS)), 2),
       load1Min: round(Math.min(...loads), 2),
       load1Max: round(Math.max(...loads), 2),
       firstLoss: { scorekit: skWarm.firstLoss, torch: thWarm.firstLoss },

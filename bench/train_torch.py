@@ -10,7 +10,8 @@ initial parameter vector, loaded into the torch modules by name), x.f32, z.f32, 
 batch, fed every step). The script builds the model, prints one JSON line {"ready": ...}, then
 answers each command line on stdin:
 
-    steps N   run N training steps, print {"seconds": [per step], "losses": [per step]}
+    steps N   run N training steps, print {"seconds": [wall, per step], "cpu": [process CPU
+              seconds, all threads, per step], "losses": [per step]}
     quit      exit
 
 The step: x~ = x + sigma z; DSM loss with lambda = sigma^2, mean over the batch of
@@ -140,12 +141,13 @@ def main():
         if not cmd or cmd[0] == "quit":
             break
         n = int(cmd[1])
-        seconds, losses = [], []
+        seconds, cpu, losses = [], [], []
         for _ in range(n):
-            t0 = time.perf_counter()
+            c0, t0 = time.process_time(), time.perf_counter()
             losses.append(step())
             seconds.append(time.perf_counter() - t0)
-        print(json.dumps({"seconds": seconds, "losses": losses}), flush=True)
+            cpu.append(time.process_time() - c0)
+        print(json.dumps({"seconds": seconds, "cpu": cpu, "losses": losses}), flush=True)
 
 
 if __name__ == "__main__":
