@@ -38,23 +38,34 @@ export function typedArrayFrom(dtype: DType, values: ArrayLike<number> | number)
   return out;
 }
 
+/** The typed-array class that holds each dtype (bool as uint8, 0 or 1). */
+const ARRAY_CLASS: Readonly<
+  Record<
+    DType,
+    {
+      new (n: number): TypedArray;
+      new (buffer: ArrayBuffer): TypedArray;
+      readonly BYTES_PER_ELEMENT: number;
+    }
+  >
+> = {
+  float32: Float32Array,
+  float64: Float64Array,
+  int64: BigInt64Array,
+  int32: Int32Array,
+  uint8: Uint8Array,
+  bool: Uint8Array,
+  int8: Int8Array,
+};
+
 /** A zero-filled typed array of `n` elements for `dtype`. */
 export function allocTyped(dtype: DType, n: number): TypedArray {
-  switch (dtype) {
-    case 'float32':
-      return new Float32Array(n);
-    case 'float64':
-      return new Float64Array(n);
-    case 'int64':
-      return new BigInt64Array(n);
-    case 'int32':
-      return new Int32Array(n);
-    case 'uint8':
-    case 'bool':
-      return new Uint8Array(n);
-    case 'int8':
-      return new Int8Array(n);
-  }
+  return new ARRAY_CLASS[dtype](n);
+}
+
+/** A typed array for `dtype` over all of `buffer` (native, i.e. little-endian, byte order). */
+export function typedArrayOver(dtype: DType, buffer: ArrayBuffer): TypedArray {
+  return new ARRAY_CLASS[dtype](buffer);
 }
 
 /** Reads element `i` of a typed array as a JS number. */
@@ -64,5 +75,5 @@ export function elementAsNumber(a: TypedArray, i: number): number {
 
 /** Bytes per element. */
 export function dtypeSize(dtype: DType): number {
-  return allocTyped(dtype, 0).BYTES_PER_ELEMENT;
+  return ARRAY_CLASS[dtype].BYTES_PER_ELEMENT;
 }

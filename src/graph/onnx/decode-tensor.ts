@@ -2,7 +2,14 @@
  * Decoding of ONNX TensorProto messages (initializers and tensor attributes) into
  * {@link TensorData}: raw little-endian bytes or the typed repeated fields.
  */
-import { allocTyped, type DType, dtypeFromOnnx, type TypedArray } from '../dtype.ts';
+import {
+  allocTyped,
+  type DType,
+  dtypeFromOnnx,
+  dtypeSize,
+  type TypedArray,
+  typedArrayOver,
+} from '../dtype.ts';
 import { numel, shapeToString } from '../shape.ts';
 import type { TensorData } from '../tensor.ts';
 import * as S from './schema.ts';
@@ -99,24 +106,10 @@ function decodeData(fields: readonly ProtoField[], dtype: DType, label: string):
 
 /** Little-endian raw bytes as a typed array (copied, so it is aligned and owned). */
 function fromRaw(raw: Uint8Array, dtype: DType, label: string): TypedArray {
-  const size = allocTyped(dtype, 0).BYTES_PER_ELEMENT;
+  const size = dtypeSize(dtype);
   if (raw.length % size !== 0) {
     throw new Error(`${label}: raw_data of ${raw.length} bytes is not a whole number of ${dtype}`);
   }
-  const buf = new Uint8Array(raw).buffer; // a copy, even when `raw` is a Node Buffer view
-  switch (dtype) {
-    case 'float32':
-      return new Float32Array(buf);
-    case 'float64':
-      return new Float64Array(buf);
-    case 'int64':
-      return new BigInt64Array(buf);
-    case 'int32':
-      return new Int32Array(buf);
-    case 'int8':
-      return new Int8Array(buf);
-    case 'uint8':
-    case 'bool':
-      return new Uint8Array(buf);
-  }
+  // A copy, even when `raw` is a Node Buffer view.
+  return typedArrayOver(dtype, new Uint8Array(raw).buffer);
 }
