@@ -27,6 +27,12 @@ export function intAttr(attrs: Attrs, name: string, dflt: number): number {
   return a && a.type === 'int' ? a.value : dflt;
 }
 
+/** The `ints` attribute `name` (a copy), or null when absent. */
+export function intsAttr(attrs: Attrs, name: string): number[] | null {
+  const a = attrs[name];
+  return a && a.type === 'ints' ? [...a.value] : null;
+}
+
 /** A string attribute, or `dflt` when absent. */
 export function stringAttr(attrs: Attrs, name: string, dflt: string): string {
   const a = attrs[name];

@@ -12,6 +12,7 @@ import {
 import { tensor, tensorValues } from '../tensor.ts';
 import { sumToShape } from './broadcast.ts';
 import { int64s } from './constant.ts';
+import { intAttr, intsAttr } from './int-inputs.ts';
 
 let freshCounter = 0;
 /** A new symbolic dimension for sizes that cannot be inferred while building. */
@@ -30,11 +31,6 @@ export function shapeVector(v: Value | null | undefined, what: string): Dim[] {
   return Array.from({ length: len }, () => freshDim(what));
 }
 
-function intsAttr(attrs: Attrs, name: string): number[] | null {
-  const a = attrs[name];
-  return a && a.type === 'ints' ? [...a.value] : null;
-}
-
 defineOp({
   name: 'Shape',
   infer(ins, attrs) {
@@ -50,13 +46,8 @@ defineOp({
 });
 
 function sliceRange(rank: number, attrs: Attrs): [number, number] {
-  const s = attrs['start'];
-  const e = attrs['end'];
   const clamp = (v: number) => Math.min(rank, Math.max(0, v < 0 ? v + rank : v));
-  return [
-    s && s.type === 'int' ? clamp(s.value) : 0,
-    e && e.type === 'int' ? clamp(e.value) : rank,
-  ];
+  return [clamp(intAttr(attrs, 'start', 0)), clamp(intAttr(attrs, 'end', rank))];
 }
 
 /** Resolves Reshape's target (0 copies, -1 infers), cancelling symbolic factors. */
@@ -213,8 +204,8 @@ defineOp({
   name: 'Flatten',
   infer(ins, attrs) {
     const x = ins[0]!;
-    const a = attrs['axis'];
-    const axis = a && a.type === 'int' ? (a.value < 0 ? a.value + x.rank : a.value) : 1;
+    const a = intAttr(attrs, 'axis', 1);
+    const axis = a < 0 ? a + x.rank : a;
     const prod = (ds: Shape): Dim =>
       isStatic(ds) ? ds.reduce((p, d) => p * d, 1) : ds.length === 1 ? ds[0]! : freshDim('flatten');
     return [{ dtype: x.dtype, shape: [prod(x.shape.slice(0, axis)), prod(x.shape.slice(axis))] }];

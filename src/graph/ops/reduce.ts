@@ -5,11 +5,11 @@ import { type Dim, normAxis } from '../shape.ts';
 import { tensorValues } from '../tensor.ts';
 import { int64s } from './constant.ts';
 import { div, equal, mul, cast } from './elementwise.ts';
+import { intAttr, intsAttr } from './int-inputs.ts';
 import { expand, shapeOf, unsqueeze } from './layout.ts';
 
 function keepdimsOf(attrs: Attrs): boolean {
-  const k = attrs['keepdims'];
-  return !k || k.type !== 'int' || k.value !== 0;
+  return intAttr(attrs, 'keepdims', 1) !== 0;
 }
 
 function reducedType(x: Value, axes: number[] | null, keepdims: boolean): OutputType[] {
@@ -24,8 +24,7 @@ function reducedType(x: Value, axes: number[] | null, keepdims: boolean): Output
 }
 
 function axesAttr(attrs: Attrs): number[] | null {
-  const a = attrs['axes'];
-  return a && a.type === 'ints' ? [...a.value] : null;
+  return intsAttr(attrs, 'axes');
 }
 
 function axesInput(v: Value | null | undefined): number[] | null {

@@ -4,7 +4,7 @@
  */
 import type { Attr, Attrs, Value } from '../graph.ts';
 import { type Dim, shapeToString } from '../shape.ts';
-import { stringAttr } from './int-inputs.ts';
+import { intsAttr, stringAttr } from './int-inputs.ts';
 
 /** Resolved window parameters for `k` spatial axes. Pads are [begin..., end...] as in ONNX. */
 export interface Window {
@@ -22,11 +22,8 @@ export interface WindowOptions {
   readonly dilation?: number | readonly number[];
 }
 
-/** The `ints` attribute `name`, or null when absent. */
-export function intsAttr(attrs: Attrs, name: string): number[] | null {
-  const a = attrs[name];
-  return a && a.type === 'ints' ? [...a.value] : null;
-}
+/** Re-exported for the convolution and pooling ops, which read their windows here. */
+export { intsAttr };
 
 export const intsA = (value: readonly number[]): Attr => ({ type: 'ints', value });
 export const intA = (value: number): Attr => ({ type: 'int', value });
