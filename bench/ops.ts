@@ -61,8 +61,13 @@ function randomTensor(shape: number[], rng: Rng, scale = 1): G.TensorData {
 
 type Mode = 'forward' | 'forward (constant weights)' | 'forward+backward';
 
-/** Median seconds of one run of `mode` of a workload. */
-async function timeOrt(wl: Workload, mode: Mode, opts: SessionOptions): Promise<number> {
+/** Median wall seconds of one run of `mode` of a workload; CPU seconds go to `cpu`. */
+async function timeOrt(
+  wl: Workload,
+  mode: Mode,
+  opts: SessionOptions,
+  cpu?: (seconds: number) => void,
+): Promise<number> {
   const rng = new Rng(0);
   const g = new G.Graph();
   const x = g.input('x', 'float32', [N, C, H, H]);
@@ -92,12 +97,17 @@ async function timeOrt(wl: Workload, mode: Mode, opts: SessionOptions): Promise<
   await run();
   await run();
   const ts: number[] = [];
+  const cs: number[] = [];
   for (let r = 0; r < REPS; r++) {
+    const c0 = process.cpuUsage();
     const t0 = performance.now();
     await run();
     ts.push((performance.now() - t0) / 1000);
+    const c = process.cpuUsage(c0);
+    cs.push((c.user + c.system) / 1e6);
   }
   await s.release();
+  cpu?.(median(cs));
   return median(ts);
 }
 
@@ -126,12 +136,15 @@ function median(a: readonly number[]): number {
   return s.length % 2 ? s[h]! : (s[h - 1]! + s[h]!) / 2;
 }
 
-function torchTimes(threads: number): Record<string, number> {
+function torchTimes(threads: number): {
+  seconds: Record<string, number>;
+  cpuSeconds: Record<string, number>;
+} {
   const r = spawnSync(PYTHON, ['bench/torch_ops.py', String(threads), String(REPS)], {
     encoding: 'utf8',
   });
   if (r.status !== 0) throw new Error(`bench/torch_ops.py failed: ${r.stderr}`);
-  return (JSON.parse(r.stdout) as { seconds: Record<string, number> }).seconds;
+  return JSON.parse(r.stdout) as ReturnType<typeof torchTimes>;
 }
 
 const samples: Record<string, number[]> = {};
@@ -141,10 +154,15 @@ const plainModes: Mode[] = ['forward', 'forward+backward'];
 
 for (let round = 0; round < ROUNDS; round++) {
   for (const t of THREADS) {
-    for (const [k, v] of Object.entries(torchTimes(t))) push(`torch/${k}/${t}`, v);
+    const pt = torchTimes(t);
+    for (const [k, v] of Object.entries(pt.seconds)) push(`torch/${k}/${t}`, v);
+    for (const [k, v] of Object.entries(pt.cpuSeconds)) push(`torch-cpu/${k}/${t}`, v);
     for (const [name, wl] of Object.entries(workloads)) {
       for (const mode of modes)
-        push(`ort/${name}/${mode}/${t}`, await timeOrt(wl, mode, { threads: t }));
+        push(
+          `ort/${name}/${mode}/${t}`,
+          await timeOrt(wl, mode, { threads: t }, (c) => push(`ort-cpu/${name}/${mode}/${t}`, c)),
+        );
       // The same graphs without the NCHWc lowering of runtime/nchwc-lowering.ts.
       for (const mode of plainModes)
         push(
@@ -211,6 +229,24 @@ for (const t of THREADS)
     lines.push(
       `| ORT MatMul ${shape} | ${t} | | ${median(samples[`gemm/${shape}/${t}`]!).toFixed(0)} | | | |`,
     );
+
+// With 1 thread, process CPU time per run is the compute time even when other jobs share the
+// cores (time-slicing inflates wall time, not CPU time): a second, load-robust comparison.
+lines.push(
+  '',
+  '| workload, 1 thread | scorekit CPU ms per run | PyTorch CPU ms per run | speed vs PyTorch (CPU time) |',
+  '|---|---|---|---|',
+);
+for (const name of Object.keys(workloads)) {
+  for (const mode of modes) {
+    const ort = median(samples[`ort-cpu/${name}/${mode}/1`]!);
+    const torchKey = `torch-cpu/${name}/${mode === 'forward+backward' ? mode : 'forward'}/1`;
+    const pt = median(samples[torchKey]!);
+    lines.push(
+      `| ${name} ${mode} | ${(ort * 1e3).toFixed(1)} | ${(pt * 1e3).toFixed(1)} | ${(pt / ort).toFixed(2)}x |`,
+    );
+  }
+}
 
 const date = new Date().toISOString().slice(0, 10);
 const machine = `${cpus()[0]?.model ?? 'unknown'}, ${cpus().length} cores`;

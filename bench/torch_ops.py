@@ -1,7 +1,8 @@
 """PyTorch CPU side of `npm run bench:ops`: the same convolution workloads as bench/ops.ts.
 
 Usage: python3 bench/torch_ops.py THREADS REPS
-Prints JSON {case: median seconds} for conv3x3 and resblock, forward and forward+backward.
+Prints JSON {seconds: {case: median wall seconds}, cpuSeconds: {case: median process CPU
+seconds}} for conv3x3 and resblock, forward and forward+backward.
 """
 import json
 import statistics
@@ -14,14 +15,22 @@ import torch.nn.functional as F
 N, C, H = 32, 64, 28
 
 
-def median_time(f, reps):
+CPU = {}
+
+
+def median_time(f, reps, key):
+    """Median wall seconds of f; the median process CPU seconds go to CPU[key]."""
     f()
     f()
     ts = []
+    cs = []
     for _ in range(reps):
+        c0 = time.process_time()
         t0 = time.perf_counter()
         f()
         ts.append(time.perf_counter() - t0)
+        cs.append(time.process_time() - c0)
+    CPU[key] = statistics.median(cs)
     return statistics.median(ts)
 
 
@@ -52,12 +61,20 @@ def main():
         return lambda: torch.autograd.grad(f(), params, gy)
 
     out = {
-        "conv3x3/forward": median_time(fwd(conv), reps),
-        "conv3x3/forward+backward": median_time(fwd_bwd(conv, [x, w1]), reps),
-        "resblock/forward": median_time(fwd(block), reps),
-        "resblock/forward+backward": median_time(fwd_bwd(block, [x, w1, b1, w2, b2]), reps),
+        "conv3x3/forward": median_time(fwd(conv), reps, "conv3x3/forward"),
+        "conv3x3/forward+backward": median_time(
+            fwd_bwd(conv, [x, w1]), reps, "conv3x3/forward+backward"
+        ),
+        "resblock/forward": median_time(fwd(block), reps, "resblock/forward"),
+        "resblock/forward+backward": median_time(
+            fwd_bwd(block, [x, w1, b1, w2, b2]), reps, "resblock/forward+backward"
+        ),
     }
-    print(json.dumps({"torch": torch.__version__, "threads": threads, "seconds": out}))
+    print(
+        json.dumps(
+            {"torch": torch.__version__, "threads": threads, "seconds": out, "cpuSeconds": CPU}
+        )
+    )
 
 
 if __name__ == "__main__":

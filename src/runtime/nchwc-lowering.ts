@@ -9,8 +9,9 @@
  * graph the user built and every exported file stay standard ONNX.
  *
  * What is rewritten (block size B = MlasNchwcGetBlockSize(): 16 with AVX-512, 8 with AVX2):
- * - Conv, float32, 2-D, group 1, input and output channels multiples of B: ReorderInput(x),
- *   nchwc Conv with the weight permuted from OIHW to OIHWBiBo, ReorderOutput;
+ * - Conv, float32, 2-D, group 1, input and output channels multiples of B, weight not a
+ *   constant (ONNX Runtime lowers those itself): ReorderInput(x), nchwc Conv with the weight
+ *   permuted from OIHW to OIHWBiBo, ReorderOutput;
  * - ConvTranspose with stride 1 and group 1 (the input gradient of a Conv): the equivalent
  *   Conv with the spatially flipped, transposed weight, lowered as above;
  * - Relu of a lowered Conv's output is also computed in blocked form, so a following Conv
@@ -152,6 +153,9 @@ class NchwcLowering {
     const [x, w, bias] = node.inputs as [Value, Value, Value | undefined];
     const [wo, wi] = [w.shape[0], w.shape[1]];
     if (!blocks(wo, this.b) || !blocks(wi, this.b)) return null;
+    // ONNX Runtime's own NCHWc transformer already takes a Conv with a constant weight, and
+    // also fuses its activation and residual Add, so such a Conv is left to it.
+    if (node.op === 'Conv' && w.producer?.op === 'Constant') return null;
     if (node.op === 'Conv')
       return this.conv(node, x, this.reorderedWeight(w, false), bias ?? null, windowAttrs(p), wo);
     return this.convTranspose(node, p, x, w, bias ?? null, wi);

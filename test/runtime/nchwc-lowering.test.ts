@@ -197,6 +197,14 @@ describe('NCHWc lowering gives the outputs and gradients of the plain graph', ()
     expectClose(plain['y']!, nchwc['y']!, 'y');
   });
 
+  it('leaves a Conv with a constant weight to ONNX Runtime', () => {
+    const g = new G.Graph();
+    const x = g.input('x', 'float32', [1, 16, 5, 5]);
+    const w = G.constant(g, G.tensor('float32', [16, 16, 3, 3]));
+    const y = G.conv2d(x, w, null, { padding: 1 });
+    expect(lowerToNchwc(g, { inputs: [x], outputs: { y } }, 16).replaced).toBe(0);
+  });
+
   it('leaves exported files standard: exportOnnx never emits the nchwc domain', () => {
     const built = build(cases[0]!, 1);
     const bytes = G.exportOnnx(built.graph, { inputs: built.inputs, outputs: built.outputs });
