@@ -1,6 +1,6 @@
 /** Shape and layout operators: Shape, Reshape, Unsqueeze, Squeeze, Expand, Transpose, Flatten. */
 import type { Attrs, Value } from '../graph.ts';
-import { apply1, defineOp } from '../op-registry.ts';
+import { apply1, defineOp, type VjpContext } from '../op-registry.ts';
 import {
   broadcastShapes,
   type Dim,
@@ -9,7 +9,7 @@ import {
   type Shape,
   shapeToString,
 } from '../shape.ts';
-import { tensor, tensorValues } from '../tensor.ts';
+import { tensor, type TensorData, tensorValues } from '../tensor.ts';
 import { sumToShape } from './broadcast.ts';
 import { int64s } from './constant.ts';
 import { intAttr, intsAttr } from './int-inputs.ts';
@@ -50,6 +50,17 @@ function sliceRange(rank: number, attrs: Attrs): [number, number] {
   return [clamp(intAttr(attrs, 'start', 0)), clamp(intAttr(attrs, 'end', rank))];
 }
 
+/** The VJP of an op that only relabels the shape: the gradient reshaped back to x's shape. */
+function gradAsInputShape(ctx: VjpContext): Value {
+  const x = ctx.node.inputs[0]!;
+  return reshape(ctx.gradOutputs[0]!, x.shape, x);
+}
+
+/** Folding such an op: the same data under the new (static) shape. */
+function withShape(t: TensorData, shape: Dim[]): TensorData {
+  return tensor(t.dtype, shape as number[], t.data);
+}
+
 /** Resolves Reshape's target (0 copies, -1 infers), cancelling symbolic factors. */
 function reshapeTarget(input: Shape, target: Dim[]): Dim[] {
   const out = target.map((d, i) => (d === 0 ? input[i]! : d));
@@ -88,18 +99,9 @@ defineOp({
     }
     return [{ dtype: x.dtype, shape: target }];
   },
-  fold: (ins) => [
-    tensor(
-      ins[0]!.dtype,
-      reshapeTarget(ins[0]!.shape, tensorValues(ins[1]!)) as number[],
-      ins[0]!.data,
-    ),
-  ],
+  fold: (ins) => [withShape(ins[0]!, reshapeTarget(ins[0]!.shape, tensorValues(ins[1]!)))],
   symbolic: (ins) => [ins[0]!.symbolic],
-  vjp: (ctx) => [
-    reshape(ctx.gradOutputs[0]!, ctx.node.inputs[0]!.shape, ctx.node.inputs[0]!),
-    null,
-  ],
+  vjp: (ctx) => [gradAsInputShape(ctx), null],
 });
 
 function unsqueezedShape(shape: Shape, axes: number[]): Dim[] {
@@ -119,18 +121,9 @@ defineOp({
       shape: unsqueezedShape(ins[0]!.shape, shapeVector(ins[1], 'axes') as number[]),
     },
   ],
-  fold: (ins) => [
-    tensor(
-      ins[0]!.dtype,
-      unsqueezedShape(ins[0]!.shape, tensorValues(ins[1]!)) as number[],
-      ins[0]!.data,
-    ),
-  ],
+  fold: (ins) => [withShape(ins[0]!, unsqueezedShape(ins[0]!.shape, tensorValues(ins[1]!)))],
   symbolic: (ins) => [ins[0]!.symbolic],
-  vjp: (ctx) => [
-    reshape(ctx.gradOutputs[0]!, ctx.node.inputs[0]!.shape, ctx.node.inputs[0]!),
-    null,
-  ],
+  vjp: (ctx) => [gradAsInputShape(ctx), null],
 });
 
 function squeezedShape(shape: Shape, axes: number[] | null): Dim[] {
@@ -155,17 +148,10 @@ defineOp({
     },
   ],
   fold: (ins) => [
-    tensor(
-      ins[0]!.dtype,
-      squeezedShape(ins[0]!.shape, ins[1] ? tensorValues(ins[1]) : null) as number[],
-      ins[0]!.data,
-    ),
+    withShape(ins[0]!, squeezedShape(ins[0]!.shape, ins[1] ? tensorValues(ins[1]) : null)),
   ],
   symbolic: (ins) => [ins[0]!.symbolic],
-  vjp: (ctx) => [
-    reshape(ctx.gradOutputs[0]!, ctx.node.inputs[0]!.shape, ctx.node.inputs[0]!),
-    null,
-  ],
+  vjp: (ctx) => [gradAsInputShape(ctx), null],
 });
 
 defineOp({
@@ -210,7 +196,7 @@ defineOp({
       isStatic(ds) ? ds.reduce((p, d) => p * d, 1) : ds.length === 1 ? ds[0]! : freshDim('flatten');
     return [{ dtype: x.dtype, shape: [prod(x.shape.slice(0, axis)), prod(x.shape.slice(axis))] }];
   },
-  vjp: (ctx) => [reshape(ctx.gradOutputs[0]!, ctx.node.inputs[0]!.shape, ctx.node.inputs[0]!)],
+  vjp: (ctx) => [gradAsInputShape(ctx)],
 });
 
 // ---- builders ----
