@@ -7,7 +7,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { Graph, exportOnnx, mul } from '../../src/graph/index.ts';
+import { Graph, exportOnnx, mul, type Value } from '../../src/graph/index.ts';
 import { decodeNpy } from '../../src/io/npy.ts';
 import { firstWeight, sample, writeMixtureModels } from './sample-helpers.ts';
 
@@ -16,6 +16,15 @@ const { withMeta, bare } = writeMixtureModels(dir);
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const out = (name: string): string => join(dir, name);
 const load = (path: string) => decodeNpy(new Uint8Array(readFileSync(path)), path);
+
+/** Writes a model with inputs `inputName` [N, 2] and sigma [N] and output score = f(input, sigma). */
+function writeModel(name: string, inputName: string, f: (v: Value, sigma: Value) => Value): string {
+  const g = new Graph();
+  const v = g.input(inputName, 'float32', ['N', 2]);
+  const sigma = g.input('sigma', 'float32', ['N']);
+  writeFileSync(out(name), exportOnnx(g, { inputs: [v, sigma], outputs: { score: f(v, sigma) } }));
+  return out(name);
+}
 
 describe('scorekit sample', () => {
   it('same seed and threads give byte-identical .npy; another seed differs', async () => {
@@ -130,27 +139,15 @@ describe('scorekit sample', () => {
         out('e.npy'),
       ]),
     ).rejects.toThrow(/^model file not found: /);
-    const g = new Graph();
-    const y = g.input('y', 'float32', ['N', 2]);
-    const sigma = g.input('sigma', 'float32', ['N']);
-    writeFileSync(
-      out('noy.onnx'),
-      exportOnnx(g, { inputs: [y, sigma], outputs: { score: mul(y, 2) } }),
-    );
+    const noX = writeModel('noy.onnx', 'y', (y) => mul(y, 2));
     await expect(
-      sample(['--model', out('noy.onnx'), '--n', '1', '--sampler', 'als', '--out', out('e.npy')]),
+      sample(['--model', noX, '--n', '1', '--sampler', 'als', '--out', out('e.npy')]),
     ).rejects.toThrow(/not a score model: no input "x" \(inputs: y, sigma\)/);
-    const h = new Graph();
-    const x = h.input('x', 'float32', ['N', 2]);
-    const s2 = h.input('sigma', 'float32', ['N']);
-    writeFileSync(
-      out('shape.onnx'),
-      exportOnnx(h, { inputs: [x, s2], outputs: { score: mul(s2, 2) } }),
-    );
+    const badShape = writeModel('shape.onnx', 'x', (_x, sigma) => mul(sigma, 2));
     await expect(
       sample([
         '--model',
-        out('shape.onnx'),
+        badShape,
         '--n',
         '1',
         '--sampler',
