@@ -58,13 +58,39 @@ export function arraySource(
   range: DataRange,
   labels?: Int32Array,
 ): FiniteSource {
+  return rowSource(name, data, shape, range, { labels });
+}
+
+/** How a {@link rowSource} reads and names its rows. */
+export interface RowSourceOptions {
+  /** One label per row. */
+  readonly labels?: Int32Array | undefined;
+  /** Each value is divided by it when read (default 1). */
+  readonly divisor?: number;
+  /** What the errors call the values and the rows (default 'values', 'items'). */
+  readonly words?: { readonly values: string; readonly items: string };
+}
+
+/**
+ * A {@link FiniteSource} over the rows of `data` (`[size, ...shape]`, any numeric array), each
+ * value divided by `divisor` when read. Throws when `data` or the labels do not fit the shape.
+ */
+export function rowSource(
+  name: string,
+  data: ArrayLike<number>,
+  shape: readonly number[],
+  range: DataRange,
+  { labels, divisor = 1, words = { values: 'values', items: 'items' } }: RowSourceOptions = {},
+): FiniteSource {
   const d = itemSize(shape);
   if (d === 0 || data.length % d !== 0) {
-    throw new Error(`${name}: ${data.length} values do not split into items of shape [${shape}]`);
+    throw new Error(
+      `${name}: ${data.length} ${words.values} do not split into ${words.items} of shape [${shape}]`,
+    );
   }
   const size = data.length / d;
   if (labels !== undefined && labels.length !== size) {
-    throw new Error(`${name}: ${labels.length} labels for ${size} items`);
+    throw new Error(`${name}: ${labels.length} labels for ${size} ${words.items}`);
   }
   return {
     kind: 'finite',
@@ -73,7 +99,7 @@ export function arraySource(
     range,
     size,
     ...(labels === undefined ? {} : { labels }),
-    read: async (indices) => gatherRows(data, d, indices, name),
+    read: async (indices) => gatherRows(data, d, indices, name, divisor),
   };
 }
 
