@@ -16,6 +16,8 @@ const { withMeta, bare } = writeMixtureModels(dir);
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const out = (name: string): string => join(dir, name);
 const load = (path: string) => decodeNpy(new Uint8Array(readFileSync(path)), path);
+/** Sampling from a model file that does not exist. */
+const missingModel = ['--model', out('missing.onnx'), '--n', '1', '--sampler', 'als'];
 
 /** Writes a model with inputs `inputName` [N, 2] and sigma [N] and output score = f(input, sigma). */
 function writeModel(name: string, inputName: string, f: (v: Value, sigma: Value) => Value): string {
@@ -127,18 +129,9 @@ describe('scorekit sample', () => {
       /NaN or Inf at step \d+ of 1001 \(sigma = 20\)/,
     );
     expect(existsSync(out('e.npy'))).toBe(false); // no partial output
-    await expect(
-      sample([
-        '--model',
-        out('missing.onnx'),
-        '--n',
-        '1',
-        '--sampler',
-        'als',
-        '--out',
-        out('e.npy'),
-      ]),
-    ).rejects.toThrow(/^model file not found: /);
+    await expect(sample([...missingModel, '--out', out('e.npy')])).rejects.toThrow(
+      /^model file not found: /,
+    );
     const noX = writeModel('noy.onnx', 'y', (y) => mul(y, 2));
     await expect(
       sample(['--model', noX, '--n', '1', '--sampler', 'als', '--out', out('e.npy')]),
@@ -168,20 +161,7 @@ describe('scorekit sample', () => {
     const main = join(import.meta.dirname, '../../src/cli/main.ts');
     const r = spawnSync(
       process.execPath,
-      [
-        '--import',
-        'tsx',
-        main,
-        'sample',
-        '--model',
-        out('missing.onnx'),
-        '--n',
-        '1',
-        '--sampler',
-        'als',
-        '--out',
-        out('never.npy'),
-      ],
+      ['--import', 'tsx', main, 'sample', ...missingModel, '--out', out('never.npy')],
       { encoding: 'utf8' },
     );
     expect(r.status).toBe(1);
