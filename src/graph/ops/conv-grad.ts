@@ -120,10 +120,12 @@ export function convWeightGrad(x: Value, gy: Value, wShape: Shape, p: ConvParams
   const perTap = kernelTaps(p.kernel).map((t) => {
     const starts = t.map((ti, i) => ti * p.dilations[i]!);
     const ends = starts.map((s0, i) => s0 + p.strides[i]! * (out[i]! - 1) + 1);
-    const whole = starts.every(
-      (s0, i) => s0 === 0 && ends[i] === xp.shape[i + 2] && p.strides[i] === 1,
+    // The tap whose window is x itself (the centre of a 3x3 kernel with pad 1, a 1x1
+    // kernel without padding or stride) needs no copy.
+    const isX = starts.every(
+      (s0, i) => s0 === p.pads[i] && p.strides[i] === 1 && out[i] === x.shape[i + 2],
     );
-    const xs = whole ? xp : slice(xp, starts, ends, axes, p.strides); // [N, C, ...out]
+    const xs = isX ? x : slice(xp, starts, ends, axes, p.strides); // [N, C, ...out]
     const cols = reshape(xs, [n, g, cg, -1]); // [N, G, C/G, L]
     return unsqueeze(reduceSum(matmul(cols, gyT), [0]), [3]); // [G, C/G, M/G, 1]
   });
