@@ -30,7 +30,7 @@ import {
 import { compile, type Session, type SessionOptions } from '../runtime/session.ts';
 import { type AdamOptions, adamUpdate } from './adam.ts';
 import { clipByGlobalNorm, globalNorm } from './clip.ts';
-import { emaUpdate } from './ema.ts';
+import { emaDecayAt, emaUpdate } from './ema.ts';
 
 export interface BatchInputSpec {
   readonly dtype: DType;
@@ -51,7 +51,7 @@ export interface TrainStepSpec {
   readonly adam?: AdamOptions;
   /** Clip gradients to this global norm (default: no clipping). */
   readonly clipNorm?: number;
-  /** EMA decay (default 0.999). */
+  /** EMA decay (default 0.999), warmed up as min(decay, (1 + t) / (10 + t)). */
   readonly emaDecay?: number;
 }
 
@@ -154,6 +154,7 @@ export function buildTrainStepGraph(
     lr,
     spec.adam,
   );
+  const emaDecay = emaDecayAt(step, spec.emaDecay ?? 0.999);
   const outputs: Record<string, Value> = { ...extras, loss, grad_norm: norm };
   // The sum of all updated parameters: finite iff every one is (checked before the swap).
   outputs['param_sum'] = upd.map((u) => reduceSum(u.param)).reduce((a, b) => add(a, b));
@@ -161,7 +162,7 @@ export function buildTrainStepGraph(
     outputs[thetaSlots[i]!.output] = u.param;
     outputs[mSlots[i]!.output] = u.m;
     outputs[vSlots[i]!.output] = u.v;
-    outputs[emaSlots[i]!.output] = emaUpdate(emas[i]!, u.param, spec.emaDecay ?? 0.999);
+    outputs[emaSlots[i]!.output] = emaUpdate(emas[i]!, u.param, emaDecay);
   });
   return {
     graph: g,

@@ -90,9 +90,10 @@ describe('TrainStep: Adam, AdamW, clipping and EMA in one graph', () => {
       { threads: 1 },
     );
     const ema = [0, 0, 0, 0];
-    for (let i = 0; i < 10; i++) {
+    for (let t = 1; t <= 10; t++) {
       await ts.run(feed, 0.1);
-      ts.state.theta.forEach((x, j) => (ema[j] = 0.9 * ema[j]! + 0.1 * x));
+      const d = Math.min(0.9, (1 + t) / (10 + t)); // warm-up, then the decay
+      ts.state.theta.forEach((x, j) => (ema[j] = d * ema[j]! + (1 - d) * x));
     }
     Array.from(ts.state.ema).forEach((x, j) => expect(x).toBeCloseTo(ema[j]!, 5));
     await ts.release();
