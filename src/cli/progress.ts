@@ -14,6 +14,8 @@ export class ProgressBar {
     private readonly total: number,
     private readonly unit = 'it',
     private readonly stream: NodeJS.WriteStream = process.stderr,
+    /** Work already done when the bar starts (a resumed run): not counted in the rate. */
+    private readonly startAt = 0,
   ) {
     this.tty = Boolean(stream.isTTY);
   }
@@ -36,7 +38,7 @@ export class ProgressBar {
 
   private line(done: number, now: number, extra: string): string {
     const secs = (now - this.start) / 1000;
-    const rate = done / Math.max(secs, 1e-9);
+    const rate = (done - this.startAt) / Math.max(secs, 1e-9);
     const eta = rate > 0 ? (this.total - done) / rate : Infinity;
     const width = 24;
     const filled = Math.round((width * done) / this.total);

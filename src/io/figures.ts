@@ -3,14 +3,19 @@ import { imageGrid, type GridOptions } from './image-grid.ts';
 import { writePng } from './png.ts';
 import { scatterPlot, type ScatterOptions } from './scatter-plot.ts';
 
-/** Writes `x` (`[N, C, H, W]`, C = 1 or 3) to `path` as one PNG grid. */
+/**
+ * Writes `x` (`[N, C, H, W]`, C = 1 or 3) to `path` as one PNG grid; small images are
+ * upscaled to about 96 pixels unless `options.scale` says otherwise.
+ */
 export async function writeImageGrid(
   path: string,
   x: ArrayLike<number>,
   shape: readonly number[],
   options: GridOptions = {},
 ): Promise<void> {
-  await writePng(path, imageGrid(x, shape, options));
+  const h = shape[2] ?? 96;
+  const scale = options.scale ?? Math.max(1, Math.floor(96 / h));
+  await writePng(path, imageGrid(x, shape, { ...options, scale }));
 }
 
 /** Writes `points` (`[n, 2]`) over an optional density heat map to `path` as PNG. */

@@ -16,6 +16,8 @@ export interface GridOptions {
   readonly padValue?: number;
   /** The data range mapped to 0-255, values outside it clipped (default [0, 1]). */
   readonly range?: DataRange;
+  /** Integer upscaling of every image, nearest neighbour (default 1). */
+  readonly scale?: number;
 }
 
 /** Tiles `x` (`[N, C, H, W]`, C = 1 or 3) into one grey or RGB image. */
@@ -24,9 +26,13 @@ export function imageGrid(
   shape: readonly number[],
   options: GridOptions = {},
 ): Image {
-  const [n, c, h, w] = imageDims(shape);
+  const [n, c, h0, w0] = imageDims(shape);
+  const k = options.scale ?? 1;
+  if (!(Number.isInteger(k) && k >= 1))
+    throw new Error(`imageGrid: scale must be a positive integer, got ${k}`);
+  const [h, w] = [h0 * k, w0 * k];
   if (c !== 1 && c !== 3) throw new Error(`imageGrid: images need 1 or 3 channels, got ${c}`);
-  if (x.length !== n * c * h * w)
+  if (x.length !== n * c * h0 * w0)
     throw new Error(`imageGrid: ${x.length} values for shape [${shape}]`);
   const columns = Math.max(1, Math.min(n, options.columns ?? Math.ceil(Math.sqrt(n))));
   const rows = Math.ceil(n / columns);
@@ -41,7 +47,7 @@ export function imageGrid(
     for (let ch = 0; ch < c; ch++) {
       for (let y = 0; y < h; y++) {
         for (let xx = 0; xx < w; xx++) {
-          const v = x[((i * c + ch) * h + y) * w + xx]!;
+          const v = x[((i * c + ch) * h0 + Math.floor(y / k)) * w0 + Math.floor(xx / k)]!;
           data[((top + y) * width + left + xx) * c + ch] = toByte(v, lo, hi);
         }
       }

@@ -86,10 +86,29 @@ describe('figure files', () => {
     const dir = testDir('figures');
     await writeImageGrid(join(dir, 'g.png'), new Float32Array(4 * 9).fill(1), [4, 1, 3, 3], {
       columns: 4,
+      scale: 1,
     });
     const g = await readPng(join(dir, 'g.png'));
     expect([g.width, g.height]).toEqual([4 * 5 + 2, 7]);
     await writeScatterPlot(join(dir, 's.png'), [0, 0], { size: 16 });
     expect((await readPng(join(dir, 's.png'))).height).toBe(16);
+  });
+});
+
+describe('grid scaling', () => {
+  it('upscales each pixel to a k x k block, and small images by default when written', async () => {
+    const x = new Float32Array([0, 1, 1, 0]); // one 2x2 image
+    const g = imageGrid(x, [1, 1, 2, 2], { scale: 3, padding: 0 });
+    expect([g.width, g.height]).toEqual([6, 6]);
+    expect(g.data[0]).toBe(0);
+    expect(g.data[2]).toBe(0);
+    expect(g.data[3]).toBe(255);
+    expect(g.data[3 * 6]).toBe(255); // row 3 is the image's second row: 1, 0
+    expect(g.data[3 * 6 + 3]).toBe(0);
+    const dir = await testDir();
+    await writeImageGrid(join(dir, 'm.png'), new Float32Array(28 * 28), [1, 1, 28, 28], {
+      padding: 0,
+    });
+    expect((await readPng(join(dir, 'm.png'))).width).toBe(84);
   });
 });

@@ -186,7 +186,7 @@ async function runTrain(flags: Flags): Promise<void> {
     controller.abort();
   };
   process.on('SIGINT', onSigint);
-  const bar = new ProgressBar('train', cfg.steps, 'steps');
+  const bar = new ProgressBar('train', cfg.steps, 'steps', process.stderr, resumeStep ?? 0);
   const t0 = performance.now();
   try {
     const dir = resumeStep === undefined ? null : checkpointDir(out, resumeStep);
