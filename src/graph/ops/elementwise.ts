@@ -195,7 +195,8 @@ defineUnary(
 );
 defineUnary(
   'Relu',
-  unaryRule((g, x) => where(greater(x, lift(0, x)), g, lift(0, g))),
+  // g * [x > 0] as Mul(Cast) measured 2.6 ms against 3.2-3.9 ms for Where (docs/PERFORMANCE.md).
+  unaryRule((g, x) => mul(g, cast(greater(x, lift(0, x)), g.dtype))),
 );
 defineUnary(
   'Sigmoid',
