@@ -105,7 +105,7 @@ describe('grid scaling', () => {
     expect(g.data[3]).toBe(255);
     expect(g.data[3 * 6]).toBe(255); // row 3 is the image's second row: 1, 0
     expect(g.data[3 * 6 + 3]).toBe(0);
-    const dir = await testDir();
+    const dir = testDir('grid-scale');
     await writeImageGrid(join(dir, 'm.png'), new Float32Array(28 * 28), [1, 1, 28, 28], {
       padding: 0,
     });

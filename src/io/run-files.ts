@@ -3,7 +3,7 @@
  * JSON object per logged step), samples/step-NNNNNNN.png (EMA samples: an image grid, or a
  * scatter plot for 2-D data).
  */
-import { appendFile, mkdir } from 'node:fs/promises';
+import { appendFile, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { DataRange } from '../data/source.ts';
 import { pruneCheckpoints, writeCheckpoint, type CheckpointData } from './checkpoint.ts';
@@ -19,6 +19,26 @@ export interface RunFiles {
     shape: readonly number[],
     range: DataRange,
   ): Promise<void>;
+}
+
+/**
+ * Drops metrics.jsonl records after `step` (a run resumed from the checkpoint at `step`
+ * logs those steps again), writing the file atomically.
+ */
+export async function truncateMetrics(dir: string, step: number): Promise<void> {
+  const file = join(dir, 'metrics.jsonl');
+  const text = await readFile(file, 'utf8').catch(() => null);
+  if (text === null) return;
+  const kept = text.split('\n').filter((line) => {
+    if (line.trim() === '') return false;
+    try {
+      return (JSON.parse(line) as { step?: number }).step! <= step;
+    } catch {
+      return false;
+    }
+  });
+  await writeFile(`${file}.tmp`, kept.map((l) => `${l}\n`).join(''));
+  await rename(`${file}.tmp`, file);
 }
 
 /** The outputs of a run in `dir`, keeping the newest `keep` checkpoints. */

@@ -59,6 +59,14 @@ describe('scorekit train / export', () => {
     expect(r.stderr).toContain(`resumed at step ${last}`);
     expect(r.code).toBe(0);
     expect(await listCheckpoints(out)).toContain(last + 50);
+    // metrics.jsonl holds each step once: records past the checkpoint were dropped on resume.
+    const { readFile } = await import('node:fs/promises');
+    const steps2 = (await readFile(join(out, 'metrics.jsonl'), 'utf8'))
+      .trim()
+      .split('\n')
+      .map((l) => (JSON.parse(l) as { step: number }).step);
+    expect(new Set(steps2).size).toBe(steps2.length);
+    expect(steps2).toEqual([...steps2].sort((a, b) => a - b));
   }, 90_000);
 
   it('Ctrl-C (SIGINT) finishes the step, writes a checkpoint and exits cleanly', async () => {

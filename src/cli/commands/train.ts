@@ -14,7 +14,7 @@ import {
   readCheckpoint,
   readCheckpointConfig,
 } from '../../io/checkpoint.ts';
-import { runFiles } from '../../io/run-files.ts';
+import { runFiles, truncateMetrics } from '../../io/run-files.ts';
 import { resolveConfig, type PartialConfig, type TrainConfig } from '../../train/config.ts';
 import { PRESETS, presetConfig } from '../../train/presets.ts';
 import { openTrainingData, runTraining, type RunInfo } from '../../train/run.ts';
@@ -175,6 +175,7 @@ async function runTrain(flags: Flags): Promise<void> {
   );
   const source = await openTrainingData(cfg, registry);
   const files = await runFiles(out, cfg.log.keep);
+  if (resumeStep !== undefined) await truncateMetrics(out, resumeStep);
   const controller = new AbortController();
   let interrupts = 0;
   const onSigint = (): void => {
