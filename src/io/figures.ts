@@ -3,6 +3,11 @@ import { imageGrid, type GridOptions } from './image-grid.ts';
 import { writePng } from './png.ts';
 import { scatterPlot, type ScatterOptions } from './scatter-plot.ts';
 
+/** The upscaling that brings an image of height `h` to about 96 pixels (at least 1). */
+export function defaultGridScale(h: number): number {
+  return Math.max(1, Math.floor(96 / h));
+}
+
 /**
  * Writes `x` (`[N, C, H, W]`, C = 1 or 3) to `path` as one PNG grid; small images are
  * upscaled to about 96 pixels unless `options.scale` says otherwise.
@@ -13,8 +18,7 @@ export async function writeImageGrid(
   shape: readonly number[],
   options: GridOptions = {},
 ): Promise<void> {
-  const h = shape[2] ?? 96;
-  const scale = options.scale ?? Math.max(1, Math.floor(96 / h));
+  const scale = options.scale ?? defaultGridScale(shape[2] ?? 96);
   await writePng(path, imageGrid(x, shape, { ...options, scale }));
 }
 

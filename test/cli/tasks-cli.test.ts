@@ -13,6 +13,7 @@ import { type Command, parseFlags } from '../../src/cli/command.ts';
 import { COMMANDS } from '../../src/cli/commands/index.ts';
 import { exportOnnx } from '../../src/graph/index.ts';
 import { decodeNpy, encodeNpy } from '../../src/io/npy.ts';
+import { defaultGridScale } from '../../src/io/figures.ts';
 import { decodePng, encodePng } from '../../src/io/png.ts';
 import { Rng } from '../../src/rng/rng.ts';
 import { closedFormScoreModel } from '../../src/score/closed-form-score-model.ts';
@@ -132,7 +133,8 @@ describe('task commands', () => {
       ...FAST,
     ]);
     const grid = decodePng(readFileSync(p('inp.png')));
-    expect([grid.width, grid.height]).toEqual([3 * 6 + 2, 6 + 2]); // 1 row of 1 + 2 images, padding 2
+    const k = defaultGridScale(4); // 4x4 images are upscaled for legibility
+    expect([grid.width, grid.height]).toEqual([3 * (4 * k + 2) + 2, 4 * k + 2 + 2]); // 1 row of 1 + 2 images, padding 2
   });
 
   it('denoise, superres, deblur, colorize and separate write [M, K, ...D]', async () => {
@@ -205,7 +207,7 @@ describe('task commands', () => {
       p('b.png'),
     ]);
     expect(readOut('a.npy').shape).toEqual([2, 2, 1, 4, 4]);
-    expect(decodePng(readFileSync(p('b.png'))).height).toBe(2 * 6 + 2);
+    expect(decodePng(readFileSync(p('b.png'))).height).toBe(2 * (4 * defaultGridScale(4) + 2) + 2);
   });
 
   it('posterior: MALA on an ONNX log density writes [C, K, d] and reports its acceptance', async () => {
