@@ -20,6 +20,8 @@ export interface DataStreamOptions {
   /** Training item indices (finite sources; default all). */
   readonly trainIndices?: Int32Array;
   readonly transform?: Transform;
+  /** Shape of one item after the transform (default: the source's, e.g. changed by padding). */
+  readonly itemShape?: readonly number[];
 }
 
 /** Batches by step number. */
@@ -28,11 +30,14 @@ export class DataStream {
   private readonly batchesPerEpoch: number;
   private cachedEpoch = -1;
   private perm: Int32Array = new Int32Array(0);
+  /** Shape of one training item as fed to the network. */
+  readonly itemShape: readonly number[];
 
   constructor(
     readonly source: DataSource,
     readonly options: DataStreamOptions,
   ) {
+    this.itemShape = options.itemShape ?? source.shape;
     const n = source.kind === 'finite' ? source.size : 0;
     this.train = options.trainIndices ?? Int32Array.from({ length: n }, (_, i) => i);
     this.batchesPerEpoch =

@@ -15,7 +15,7 @@ export function ddpmBatches(
   vp: VpSchedule,
 ): (step: number) => Promise<StepBatch> {
   const B = stream.options.batchSize;
-  const shape = [B, ...stream.source.shape];
+  const shape = [B, ...stream.itemShape];
   const size = shape.reduce((a, b) => a * b, 1);
   const T = vp.alphaBars.length;
   // Levels in lossByLevel run from the largest noise (t = T - 1) down.

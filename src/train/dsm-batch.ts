@@ -41,7 +41,7 @@ export function dsmBatches(
   withLevelIndex: boolean,
 ): (step: number) => Promise<StepBatch> {
   const B = stream.options.batchSize;
-  const shape = [B, ...stream.source.shape];
+  const shape = [B, ...stream.itemShape];
   const size = shape.reduce((a, b) => a * b, 1);
   return async (step) => {
     const rng = stream.stepRng(step);

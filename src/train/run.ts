@@ -69,21 +69,34 @@ const SAMPLE = 13;
 function dataTransform(
   cfg: TrainConfig['data'],
   from: DataRange,
+  itemShape: readonly number[],
 ): { transform?: Transform; range: DataRange; scale: number } {
   const parts: Transform[] = [];
   if (cfg.dequantize) parts.push(dequantize());
   const range: DataRange = cfg.range === '-1,1' ? [-1, 1] : cfg.range === '0,1' ? [0, 1] : from;
   if (cfg.range) parts.push(scaleTo(from, range));
   if (cfg.flip) parts.push(randomHorizontalFlip());
-  if (cfg.padTo !== undefined) parts.push(pad(cfg.padTo));
+  if (cfg.padTo !== undefined) parts.push(pad(padAmount(itemShape, cfg.padTo)));
   const scale = (range[1] - range[0]) / (from[1] - from[0]);
   return { transform: parts.length ? compose(...parts) : undefined, range, scale };
 }
 
+/** Pixels to add on each side to bring square [C, H, H] images to `padTo` x `padTo`. */
+function padAmount(shape: readonly number[], padTo: number): number {
+  const [c, h, w] = shape;
+  if (shape.length !== 3 || c === undefined || h !== w) {
+    throw new Error(`data.padTo needs square image data [C, H, H], got [${shape.join(', ')}]`);
+  }
+  const extra = padTo - h!;
+  if (extra < 0 || extra % 2 !== 0) {
+    throw new Error(`data.padTo ${padTo}: cannot pad ${h}x${h} images evenly to that size`);
+  }
+  return extra / 2;
+}
+
 function paddedShape(shape: readonly number[], padTo: number | undefined): number[] {
   if (padTo === undefined) return [...shape];
-  if (shape.length !== 3)
-    throw new Error(`data.padTo needs image data [C, H, W], got [${shape.join(', ')}]`);
+  padAmount(shape, padTo);
   return [shape[0]!, padTo, padTo];
 }
 
@@ -147,7 +160,7 @@ export async function runTraining(
   info: RunInfo;
   model: ResolvedModel;
 }> {
-  const { transform, range, scale } = dataTransform(cfg.data, source.range);
+  const { transform, range, scale } = dataTransform(cfg.data, source.range, source.shape);
   const dataShape = paddedShape(source.shape, cfg.data.padTo);
   const resumed = opts.resume?.info;
   const { objective, model, sigmas, reasons } = await chooseObjective(
@@ -202,7 +215,12 @@ export async function runTraining(
     lrScale = typeof r.state['lrScale'] === 'number' ? r.state['lrScale'] : 1;
     io.log(`resumed at step ${r.state.step}`);
   }
-  const stream = new DataStream(source, { batchSize: B, seed: cfg.seed, transform });
+  const stream = new DataStream(source, {
+    batchSize: B,
+    seed: cfg.seed,
+    transform,
+    itemShape: dataShape,
+  });
   const outcome = await trainLoop(
     trainer,
     {

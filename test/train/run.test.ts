@@ -145,3 +145,26 @@ describe('the divergence guard', () => {
     await ts.release();
   });
 });
+
+describe('DDPM training of a U-Net on padded images', () => {
+  it('pads 12x12 items to 16x16 and takes finite DDPM steps', async () => {
+    const { arraySource } = await import('../../src/data/source.ts');
+    const images = new Rng(3).fillUniform(new Float32Array(16 * 144));
+    const source = arraySource('tiny', images, [1, 12, 12], [0, 1]);
+    const c = resolveConfig({
+      data: { name: 'tiny', padTo: 16 },
+      model: {
+        name: 'unet',
+        config: { nf: 32, chMult: [1, 2], numResBlocks: 1, attnResolutions: [8] },
+      },
+      steps: 2,
+      batchSize: 4,
+      log: { every: 1 },
+    });
+    const io = memoryIO();
+    const r = await runTraining(c, source, io, { threads: 1 });
+    expect(r.info.dataShape).toEqual([1, 16, 16]);
+    expect(r.info.sigmas).toHaveLength(1000);
+    expect(io.metrics.map((m) => Number.isFinite(m.loss))).toEqual([true, true]);
+  });
+});
