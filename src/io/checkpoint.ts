@@ -107,6 +107,11 @@ export async function listCheckpoints(runDir: string): Promise<number[]> {
     .sort((a, b) => a - b);
 }
 
+/** The step of the newest complete checkpoint in a run folder, or undefined when it has none. */
+export async function newestCheckpoint(runDir: string): Promise<number | undefined> {
+  return (await listCheckpoints(runDir)).at(-1);
+}
+
 /** Removes all but the newest `keep` checkpoints and any leftover temporary directories. */
 export async function pruneCheckpoints(runDir: string, keep: number): Promise<void> {
   const steps = await listCheckpoints(runDir);

@@ -4,7 +4,7 @@
  */
 import type { Value } from '../graph/index.ts';
 import { buildModel, type Model } from '../models/registry.ts';
-import type { ParamLayout, ParamScope } from '../nn/params.ts';
+import type { ParamScope } from '../nn/params.ts';
 
 export interface ResolvedModel {
   readonly name: string;
@@ -28,9 +28,4 @@ export function resolveScoreModel(
     net: (s, x, sigma) => model.score(s, x, sigma),
     model,
   };
-}
-
-/** The parameter layout of `model` (the order training uses). */
-export function modelLayout(model: ResolvedModel, _dataShape?: readonly number[]): ParamLayout {
-  return model.model.layout();
 }

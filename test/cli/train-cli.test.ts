@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { tensor } from '../../src/graph/index.ts';
 import { checkpointDir, listCheckpoints, readCheckpoint } from '../../src/io/checkpoint.ts';
 import { Session } from '../../src/runtime/session.ts';
-import { modelLayout, resolveScoreModel } from '../../src/train/score-models.ts';
+import { resolveScoreModel } from '../../src/train/score-models.ts';
 import { runCli, spawnCli } from '../helpers/cli.ts';
 
 const tmp = () => mkdtemp(join(tmpdir(), 'scorekit-train-'));
@@ -43,7 +43,7 @@ describe('scorekit train / export', () => {
       [2],
       [],
     );
-    const ckpt = await readCheckpoint(checkpointDir(out, last), modelLayout(model, [2]).specs);
+    const ckpt = await readCheckpoint(checkpointDir(out, last), model.model.layout().specs);
     expect(ckpt.state.step).toBe(last);
     expect(ckpt.theta.every(Number.isFinite)).toBe(true);
     const r = await runCli([

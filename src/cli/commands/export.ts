@@ -7,13 +7,13 @@ import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import {
   checkpointDir,
-  listCheckpoints,
+  newestCheckpoint,
   readCheckpoint,
   readCheckpointConfig,
 } from '../../io/checkpoint.ts';
 import { exportScoreModel } from '../../score/score-model.ts';
 import type { RunInfo } from '../../train/run.ts';
-import { modelLayout, resolveScoreModel } from '../../train/score-models.ts';
+import { resolveScoreModel } from '../../train/score-models.ts';
 import { type Command, type Flags, UsageError } from '../command.ts';
 
 export const exportCommand: Command = {
@@ -39,8 +39,8 @@ export const exportCommand: Command = {
 
 /** A checkpoint directory from a checkpoint or run folder path. */
 export async function findCheckpoint(path: string): Promise<string> {
-  const steps = await listCheckpoints(path);
-  return steps.length > 0 ? checkpointDir(path, steps[steps.length - 1]!) : path;
+  const step = await newestCheckpoint(path);
+  return step === undefined ? path : checkpointDir(path, step);
 }
 
 async function runExport(flags: Flags): Promise<void> {
@@ -55,7 +55,7 @@ async function runExport(flags: Flags): Promise<void> {
     );
   }
   const model = resolveScoreModel(info.config.model, info.dataShape, info.sigmas);
-  const layout = modelLayout(model, info.dataShape);
+  const layout = model.model.layout();
   const ckpt = await readCheckpoint(dir, layout.specs);
   const weights = flags.bool('raw') ? ckpt.theta : ckpt.ema;
   const bytes = exportScoreModel(

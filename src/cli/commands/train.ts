@@ -9,7 +9,7 @@ import { resolve } from 'node:path';
 import { createDatasetRegistry } from '../../io/datasets.ts';
 import {
   checkpointDir,
-  listCheckpoints,
+  newestCheckpoint,
   type ParamSlice,
   readCheckpoint,
   readCheckpointConfig,
@@ -152,9 +152,9 @@ async function runTrain(flags: Flags): Promise<void> {
   let base: unknown = {};
   let resumeStep: number | undefined;
   if (flags.bool('resume')) {
-    const steps = await listCheckpoints(out);
-    if (steps.length === 0) throw new UsageError(`--resume: no checkpoint in ${out}/checkpoints`);
-    resumeStep = steps[steps.length - 1]!;
+    resumeStep = await newestCheckpoint(out);
+    if (resumeStep === undefined)
+      throw new UsageError(`--resume: no checkpoint in ${out}/checkpoints`);
     base = ((await readCheckpointConfig(checkpointDir(out, resumeStep))) as RunInfo).config;
   } else if (
     !flags.has('preset') &&
