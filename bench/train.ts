@@ -32,13 +32,14 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { createInterface, type Interface } from 'node:readline';
-import { numel, tensor, type TensorData } from '../src/graph/index.ts';
+import { numel } from '../src/graph/index.ts';
 import type { ParamLayout } from '../src/nn/params.ts';
 import { Rng } from '../src/rng/rng.ts';
 import { geometricSigmas } from '../src/score/schedule.ts';
 import { dsmObjective } from '../src/train/objective.ts';
 import { resolveScoreModel } from '../src/train/score-models.ts';
 import { TrainStep } from '../src/train/train-step.ts';
+import { type BenchCase, type CaseData, CASES, caseData } from './train-cases.ts';
 
 /** Debian's python3 with python3-torch (not the pyenv python3 first on PATH). */
 const PYTHON = '/usr/bin/python3';
@@ -48,71 +49,6 @@ const SLOW_STEP_S = 10;
 const LR = 1e-4;
 const CLIP_NORM = 1;
 const EMA_DECAY = 0.999;
-
-/** One benchmarked configuration. */
-interface BenchCase {
-  readonly id: string;
-  readonly description: string;
-  readonly model: string;
-  readonly config: Readonly<Record<string, unknown>>;
-  readonly dataShape: readonly number[];
-  readonly batch: number;
-  /** The DSM noise levels (geometric). */
-  readonly sigmas: { readonly max: number; readonly min: number; readonly count: number };
-  /** Generates the fixed data batch x. */
-  readonly data: (rng: Rng, n: number) => Float32Array;
-  readonly warmup: number;
-  readonly steps: number;
-  /** Timed steps when a warm-up step took more than {@link SLOW_STEP_S}. */
-  readonly slowSteps: number;
-  /** Shorter counts for `--quick` (a machine under load, little time left). */
-  readonly quick?: { readonly warmup: number; readonly steps: number; readonly slowSteps: number };
-}
-
-const CASES: readonly BenchCase[] = [
-  {
-    id: 'ncsnv2-16',
-    description: 'NCSNv2 ngf 16, 1x28x28, batch 64 (mnist-small preset)',
-    model: 'ncsnv2',
-    config: { ngf: 16 },
-    dataShape: [1, 28, 28],
-    batch: 64,
-    sigmas: { max: 16, min: 0.01, count: 100 },
-    data: (rng, n) => rng.fillUniform(new Float32Array(n)),
-    warmup: 2,
-    steps: 5,
-    slowSteps: 2,
-    quick: { warmup: 1, steps: 3, slowSteps: 1 },
-  },
-  {
-    id: 'ncsnv2-64',
-    description: 'NCSNv2 ngf 64, 1x28x28, batch 128 (mnist preset)',
-    model: 'ncsnv2',
-    config: { ngf: 64 },
-    dataShape: [1, 28, 28],
-    batch: 128,
-    sigmas: { max: 16, min: 0.01, count: 100 },
-    data: (rng, n) => rng.fillUniform(new Float32Array(n)),
-    warmup: 2,
-    steps: 3,
-    slowSteps: 2,
-    quick: { warmup: 1, steps: 1, slowSteps: 1 },
-  },
-  {
-    id: 'mlp',
-    description: 'toy2d MLP (hidden 128, layers 3, frequencies 8, dataStd 3), D = 2, batch 256',
-    model: 'mlp',
-    config: { hidden: 128, layers: 3, frequencies: 8, dataStd: 3 },
-    dataShape: [2],
-    batch: 256,
-    sigmas: { max: 20, min: 0.01, count: 10 },
-    data: (rng, n) => rng.fillNormal(new Float32Array(n), 0, 3),
-    warmup: 30,
-    steps: 300,
-    slowSteps: 2,
-    quick: { warmup: 10, steps: 100, slowSteps: 2 },
-  },
-];
 
 /** One timing of `steps` consecutive training steps. */
 interface Timing {
@@ -149,34 +85,6 @@ const median = (v: readonly number[]): number => {
 
 const round = (v: number, digits: number): number => Number(v.toFixed(digits));
 const load = (): number[] => loadavg().map((v) => round(v, 2));
-
-/** The fixed inputs of a case: batch feeds and the initial parameters. */
-interface CaseData {
-  readonly feeds: Record<string, TensorData>;
-  readonly x: Float32Array;
-  readonly z: Float32Array;
-  readonly sigma: Float32Array;
-}
-
-function caseData(c: BenchCase): CaseData {
-  const rng = new Rng(0);
-  const shape = [c.batch, ...c.dataShape];
-  const n = numel(shape);
-  const x = c.data(rng, n);
-  const z = rng.normals(n);
-  const levels = geometricSigmas(c.sigmas.max, c.sigmas.min, c.sigmas.count);
-  const sigma = Float32Array.from({ length: c.batch }, () => levels[rng.int(levels.length)]!);
-  return {
-    x,
-    z,
-    sigma,
-    feeds: {
-      x: tensor('float32', shape, x),
-      z: tensor('float32', shape, z),
-      sigma: tensor('float32', [c.batch], sigma),
-    },
-  };
-}
 
 /** scorekit: the compiled training step. */
 async function scorekitRunner(

@@ -11,6 +11,7 @@ import { shapeToString } from '../graph/shape.ts';
 import { type TensorData } from '../graph/tensor.ts';
 import { nchwcBlockSize } from './nchwc-block-size.ts';
 import { lowerToNchwc } from './nchwc-lowering.ts';
+import { separateMaxPools } from './separable-maxpool.ts';
 
 export interface SessionOptions {
   /** Intra-op threads; default: all cores. */
@@ -25,6 +26,11 @@ export interface SessionOptions {
   readonly convLayout?: 'nchwc' | 'plain';
   /** Extra ONNX Runtime session config entries (e.g. 'session.intra_op.allow_spinning'). */
   readonly extra?: Readonly<Record<string, string>>;
+  /**
+   * Record ONNX Runtime's per-operator profile to a JSON file whose name starts with this
+   * prefix (Chrome trace format); {@link Session.endProfiling} writes it and returns its path.
+   */
+  readonly profilePrefix?: string;
 }
 
 /** The default thread count: every core of this machine. */
@@ -52,6 +58,9 @@ export class Session {
       executionMode: 'sequential',
       graphOptimizationLevel: opts.optimization ?? 'all',
       ...(opts.extra ? { extra: { ...opts.extra } } : {}),
+      ...(opts.profilePrefix
+        ? { enableProfiling: true, profileFilePrefix: opts.profilePrefix }
+        : {}),
     });
     return new Session(session, threads);
   }
@@ -91,6 +100,11 @@ export class Session {
     return out;
   }
 
+  /** Ends profiling (see {@link SessionOptions.profilePrefix}); the profile is then on disk. */
+  endProfiling(): void {
+    this.session.endProfiling();
+  }
+
   async release(): Promise<void> {
     await this.session.release();
   }
@@ -106,8 +120,9 @@ export async function compile(
   exportOpts: ExportOptions,
   opts: SessionOptions = {},
 ): Promise<Session> {
+  const pools = separateMaxPools(graph, exportOpts);
   const block = opts.convLayout === 'plain' ? 0 : await nchwcBlockSize();
-  const lowered = block > 0 ? lowerToNchwc(graph, exportOpts, block) : { graph, exportOpts };
+  const lowered = block > 0 ? lowerToNchwc(pools.graph, pools.exportOpts, block) : pools;
   return Session.fromBytes(exportOnnx(lowered.graph, lowered.exportOpts), opts);
 }
 

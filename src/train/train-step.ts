@@ -84,7 +84,10 @@ type StateKind = (typeof STATE_KINDS)[number];
  * How parameters appear in the step graph:
  * - 'per-tensor': one input per parameter tensor (and per moment / EMA tensor); the update is
  *   a chain of small element-wise ops per tensor that stays in cache;
- * - 'flat': one flat input per kind, cut by a single Split; the update is a few large ops.
+ * - 'flat' (default): one flat input per kind, cut by a single Split; the update is a few
+ *   large ops. Measured faster on NCSNv2 ngf 16 (docs/PERFORMANCE.md, "Parameter layout"):
+ *   940 against 975-1010 ms per step at 1 thread, 640 against 690-705 at 2, because the
+ *   per-tensor update adds ~5,000 small nodes that each cost ONNX Runtime a few microseconds.
  * Either way the state lives in flat JS buffers; per-tensor inputs are views into them.
  */
 export type ParamGraphLayout = 'per-tensor' | 'flat';
@@ -112,7 +115,7 @@ export interface TrainStepGraph {
 /** Builds the training-step graph: loss, gradients, clipping, Adam and EMA. */
 export function buildTrainStepGraph(
   spec: TrainStepSpec,
-  paramLayout: ParamGraphLayout = 'per-tensor',
+  paramLayout: ParamGraphLayout = 'flat',
 ): TrainStepGraph {
   const layout = declareParams((scope, g) => spec.loss(scope, declareBatch(g, spec)), new Graph());
   const g = new Graph();
@@ -306,6 +309,11 @@ export class TrainStep {
       this.buffers[this.front]![k].set(s[k]);
     }
     this.steps = s.step;
+  }
+
+  /** Ends ONNX Runtime profiling (when created with `profilePrefix`): writes the profile. */
+  endProfiling(): void {
+    this.session.endProfiling();
   }
 
   async release(): Promise<void> {

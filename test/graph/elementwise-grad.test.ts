@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import * as G from '../../src/graph/index.ts';
+import { compile } from '../../src/runtime/session.ts';
 import { gradCheck, randn, randPositive } from '../helpers/gradcheck.ts';
 
 const F = 'float64';
@@ -11,6 +12,8 @@ describe('element-wise VJP rules match central finite differences (float64)', ()
     ['Mul', G.mul],
     ['Div', G.div],
     ['Pow', G.pow],
+    ['Min', G.min],
+    ['Max', G.max],
   ];
   const shapes: [number[], number[]][] = [
     [
@@ -61,6 +64,7 @@ describe('element-wise VJP rules match central finite differences (float64)', ()
 
   for (const [name, f] of [
     ['Elu', (x: G.Value) => G.elu(x, 0.7)],
+    ['Elu alpha 1 (the min(y + 1, 1) rule)', (x: G.Value) => G.elu(x)],
     ['Softplus', G.softplus],
   ] as const) {
     it(`${name} (float32)`, async () => {
@@ -68,6 +72,18 @@ describe('element-wise VJP rules match central finite differences (float64)', ()
       expect(r.maxRelError).toBeLessThan(2e-3);
     });
   }
+
+  it('Min and Max send the gradient of a tie to the first input', async () => {
+    const g = new G.Graph();
+    const a = g.input('a', F, [3]);
+    const b = g.input('b', F, [3]);
+    const loss = G.reduceSum(G.add(G.mul(G.min(a, b), 2), G.mul(G.max(a, b), 3)), [0]);
+    const [ga, gb] = G.grad(loss, [a, b]);
+    const s = await compile(g, { inputs: [a, b], outputs: { ga: ga!, gb: gb! } });
+    const r = await s.run({ a: G.tensor(F, [3], [1, 5, 2]), b: G.tensor(F, [3], [4, 0, 2]) });
+    expect(Array.from(r['ga']!.data as Float64Array)).toEqual([2, 3, 5]);
+    expect(Array.from(r['gb']!.data as Float64Array)).toEqual([3, 2, 0]);
+  });
 
   it('Where with a broadcast condition', async () => {
     await gradCheck({
