@@ -5,8 +5,9 @@
  * grouped by operator type (with node counts), and the slowest nodes.
  *
  * Usage: npx tsx bench/profile-train.ts [--case ncsnv2-16] [--threads 1] [--steps 4]
- *          [--warmup 2] [--top 25] [--plain] [--flat] [--extra key=value,...]
- * (--plain: no NCHWc lowering; --flat: one flat parameter vector (TrainStep paramLayout); --extra: ONNX Runtime session config entries, e.g.
+ *          [--warmup 2] [--top 25] [--plain] [--per-tensor] [--extra key=value,...]
+ * (--plain: no NCHWc lowering; --per-tensor: TrainStep's per-tensor parameter layout instead
+ * of the flat default; --extra: ONNX Runtime session config entries, e.g.
  * session.intra_op.allow_spinning=0.)
  */
 import { readdirSync, readFileSync, rmSync, mkdtempSync } from 'node:fs';
@@ -60,7 +61,7 @@ const step = await TrainStep.create(
   {
     threads,
     convLayout: process.argv.includes('--plain') ? 'plain' : 'nchwc',
-    paramLayout: process.argv.includes('--flat') ? 'flat' : 'per-tensor',
+    paramLayout: process.argv.includes('--per-tensor') ? 'per-tensor' : 'flat',
     extra,
     profilePrefix: join(dir, 'train'),
   },
