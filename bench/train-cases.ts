@@ -98,4 +98,3 @@ export function caseData(c: BenchCase): CaseData {
     },
   };
 }
-
