@@ -85,6 +85,22 @@ describe('element-wise VJP rules match central finite differences (float64)', ()
     expect(Array.from(r['gb']!.data as Float64Array)).toEqual([3, 2, 0]);
   });
 
+  it('Max of three inputs runs (as imported ONNX may have it); its gradient is refused', async () => {
+    const g = new G.Graph();
+    const [a, b, c] = (['a', 'b', 'c'] as const).map((n) => g.input(n, F, [2]));
+    const y = G.apply1('Max', [a!, b!, c!]);
+    const s = await compile(g, { inputs: [a!, b!, c!], outputs: { y } });
+    const r = await s.run({
+      a: G.tensor(F, [2], [1, 5]),
+      b: G.tensor(F, [2], [4, 0]),
+      c: G.tensor(F, [2], [2, 7]),
+    });
+    expect(Array.from(r['y']!.data as Float64Array)).toEqual([4, 7]);
+    expect(() => G.grad(G.reduceSum(y, [0]), [a!])).toThrow(
+      /Max: the gradient needs exactly 2 inputs, got 3/,
+    );
+  });
+
   it('Where with a broadcast condition', async () => {
     await gradCheck({
       build: ([a, b]) => G.where(G.greater(a!, G.scalar(a!.graph, 0, F)), G.mul(a!, 3), b!),

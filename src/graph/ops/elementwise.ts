@@ -17,16 +17,22 @@ function sameType(inputs: readonly (Value | null)[]): OutputType[] {
   return [{ dtype: x.dtype, shape: x.shape }];
 }
 
+/** The numpy-broadcast type of one or more inputs of one element type. */
 function broadcastType(inputs: readonly (Value | null)[], outDtype?: DType): OutputType[] {
-  const [a, b] = inputs as [Value, Value];
-  if (a.dtype !== b.dtype) throw new Error(`element types differ: ${a.dtype} vs ${b.dtype}`);
-  const shape = broadcastShapes(a.shape, b.shape);
-  if (!shape) {
-    throw new Error(
-      `shapes ${shapeToString(a.shape)} and ${shapeToString(b.shape)} do not broadcast`,
-    );
+  const [first, ...rest] = inputs as Value[];
+  let shape = first!.shape;
+  for (const v of rest) {
+    if (v.dtype !== first!.dtype)
+      throw new Error(`element types differ: ${first!.dtype} vs ${v.dtype}`);
+    const s = broadcastShapes(shape, v.shape);
+    if (!s) {
+      throw new Error(
+        `shapes ${shapeToString(shape)} and ${shapeToString(v.shape)} do not broadcast`,
+      );
+    }
+    shape = s;
   }
-  return [{ dtype: outDtype ?? a.dtype, shape }];
+  return [{ dtype: outDtype ?? first!.dtype, shape }];
 }
 
 function foldBinary(f: (a: number, b: number) => number) {
@@ -116,11 +122,16 @@ defineBinary(
   (a, b) => a / b,
 );
 /**
- * Binary Min / Max (ONNX's variadic operators with two inputs). The gradient goes to the
- * input that was selected; on a tie, to the first.
+ * Min / Max of any number of inputs with broadcasting (ONNX); the gradient is defined for two
+ * inputs (the binary builders below) and goes to the input that was selected, on a tie to
+ * the first.
  */
-function extremumRule(firstLoses: (a: Value, b: Value) => Value): Rule {
+function extremumRule(name: string, firstLoses: (a: Value, b: Value) => Value): Rule {
   return (ctx) => {
+    if (ctx.node.inputs.length !== 2)
+      throw new Error(
+        `${name}: the gradient needs exactly 2 inputs, got ${ctx.node.inputs.length}`,
+      );
     const [a, b] = inputsOf(ctx.node);
     const g = ctx.gradOutputs[0]!;
     const toB = mul(g, cast(firstLoses(a, b), g.dtype));
@@ -135,12 +146,12 @@ function defineExtremum(name: string, firstLoses: (a: Value, b: Value) => Value)
   defineOp({
     name,
     infer(ins) {
-      if (ins.length !== 2)
-        throw new Error(`${name} with ${ins.length} inputs: only 2 are supported`);
+      if (ins.length === 0) throw new Error(`${name} needs at least one input`);
       return broadcastType(ins);
     },
-    vjp: extremumRule(firstLoses),
-    fold: foldBinary(name === 'Min' ? Math.min : Math.max),
+    vjp: extremumRule(name, firstLoses),
+    fold: (vals) =>
+      vals.length === 2 ? foldBinary(name === 'Min' ? Math.min : Math.max)(vals) : null,
   });
 }
 defineExtremum('Min', (a, b) => greater(a, b));
