@@ -26,3 +26,4 @@ export * from './ops/conv.ts';
 export * from './ops/conv-grad.ts';
 export * from './ops/pool.ts';
 export * from './ops/resize.ts';
+export * from './ops/instance-norm.ts';

@@ -1,12 +1,12 @@
 /**
  * Group normalisation (Wu & He 2018, eq. 1-3): standardise each group of C/G channels over
- * the channels of the group and the spatial axes, then a per-channel affine map. Built from
- * ReduceMean so `grad` can differentiate it. torch.nn.GroupNorm semantics and parameter
- * names (`weight` = 1, `bias` = 0).
+ * the channels of the group and the spatial axes, then a per-channel affine map. The
+ * standardisation is ONNX InstanceNormalization over [N, G, C/G * H * W] (torch exports
+ * GroupNorm the same way). torch.nn.GroupNorm semantics and parameter names (`weight` = 1,
+ * `bias` = 0).
  */
-import { reshape, type Value } from '../graph/index.ts';
+import { add, instanceNormalize, mul, reshape, type Value } from '../graph/index.ts';
 import { constantInit, zeros } from './init.ts';
-import { moments, normalizeAffine } from './moments.ts';
 import type { ParamScope } from './params.ts';
 
 /** x [N, C, H, W] -> [N, C, H, W] with `groups` groups (eps 1e-6 as in DDPM). */
@@ -24,11 +24,11 @@ export function groupNorm(
   const [n, c, h, w] = x.shape as [string | number, number, number, number];
   if (c !== channels)
     throw new Error(`group norm "${name}": expected ${channels} channels, got ${x.toString()}`);
-  const perGroup = [groups, channels / groups, 1, 1];
+  const perChannel = [channels, 1, 1];
   const p = scope.child(name);
-  const gamma = reshape(p.param('weight', [channels], constantInit(1)), perGroup);
-  const beta = reshape(p.param('bias', [channels], zeros), perGroup);
-  const grouped = reshape(x, [n, groups, channels / groups, h, w]); // [N, G, C/G, H, W]
-  const m = moments(grouped, [2, 3, 4]); // statistics [N, G, 1, 1, 1]
-  return reshape(normalizeAffine(m, eps, gamma, beta), [n, c, h, w]); // [N, C, H, W]
+  const gamma = reshape(p.param('weight', [channels], constantInit(1)), perChannel);
+  const beta = reshape(p.param('bias', [channels], zeros), perChannel);
+  const grouped = reshape(x, [n, groups, -1]); // [N, G, C/G * H * W]
+  const standardized = reshape(instanceNormalize(grouped, eps), [n, c, h, w]); // [N, C, H, W]
+  return add(mul(standardized, gamma), beta);
 }

@@ -9,9 +9,9 @@
  * `InstanceNorm2dPlus`) has gamma, alpha, beta [C]; the conditional form has them per noise
  * level (see conditional-instance-norm-plus.ts).
  */
-import { add, mul, reshape, type Value } from '../graph/index.ts';
+import { add, instanceNormalize, mul, reduceMean, reshape, type Value } from '../graph/index.ts';
 import { type Init, normalInit, zeros } from './init.ts';
-import { moments, normalizeAffine, standardizeUnbiased } from './moments.ts';
+import { standardizeUnbiased } from './moments.ts';
 import type { ParamScope } from './params.ts';
 
 /** torch.nn.InstanceNorm2d's epsilon, also used for the channel-means variance. */
@@ -29,15 +29,16 @@ export interface InstanceNormPlusCoefficients {
 
 /**
  * gamma * (standardised x + alpha * standardised channel means) + beta (eq. 13), computed as
- * (x - mu) * (gamma / s) + (gamma alpha (mu - m) / v + beta): the per-channel terms are
- * [N, C, 1, 1], so the full-size work is that of a plain instance norm.
+ * InstanceNormalization(x) * gamma + (gamma alpha (mu - m) / v + beta): the per-channel terms
+ * are [N, C, 1, 1], so the full-size work is that of a plain instance norm (one ONNX
+ * InstanceNormalization, whose VJP is graph/ops/instance-norm.ts) and one multiply-add.
  */
 export function instanceNormPlusWith(x: Value, c: InstanceNormPlusCoefficients): Value {
-  const m = moments(x, [2, 3]); // statistics [N, C, 1, 1]
-  const means = standardizeUnbiased(m.mean, 1, INSTANCE_NORM_EPS); // [N, C, 1, 1]
+  const mu = reduceMean(x, [2, 3], true); // [N, C, 1, 1]
+  const means = standardizeUnbiased(mu, 1, INSTANCE_NORM_EPS); // [N, C, 1, 1]
   const meanTerm = mul(mul(c.gamma, c.alpha), means); // [N, C, 1, 1]
   const shift = c.beta ? add(meanTerm, c.beta) : meanTerm;
-  return normalizeAffine(m, INSTANCE_NORM_EPS, c.gamma, shift); // [N, C, H, W]
+  return add(mul(instanceNormalize(x, INSTANCE_NORM_EPS), c.gamma), shift); // [N, C, H, W]
 }
 
 /**

@@ -1,7 +1,7 @@
 /**
- * Batch-free normalisation statistics built from ReduceMean and element-wise ops, so that
- * `grad` differentiates them (ONNX InstanceNormalization / GroupNormalization have no VJP
- * rule here).
+ * Normalisation statistics built from ReduceMean and element-wise ops (differentiated by
+ * `grad` op by op): the channel-means standardisation of instance norm++. The full-size
+ * normalisations use ONNX InstanceNormalization (graph/ops/instance-norm.ts).
  */
 import { add, div, mul, reduceMean, sqrt, sub, type Value } from '../graph/index.ts';
 
@@ -19,17 +19,6 @@ export function moments(x: Value, axes: readonly number[]): Moments {
   const mean = reduceMean(x, axes, true);
   const centered = sub(x, mean);
   return { mean, centered, variance: reduceMean(mul(centered, centered), axes, true) };
-}
-
-/**
- * gamma (x - mean) / sqrt(var + eps) + beta with the affine map folded into the small
- * statistics: (x - mean) * (gamma / sqrt(var + eps)) + beta, so only four full-size
- * intermediates (centre, square, scale, shift) are computed and kept for the backward pass.
- * `gamma` and `beta` broadcast against the statistics' shape (size-1 reduced axes).
- */
-export function normalizeAffine(m: Moments, eps: number, gamma: Value, beta: Value | null): Value {
-  const scaled = mul(m.centered, div(gamma, sqrt(add(m.variance, eps))));
-  return beta ? add(scaled, beta) : scaled;
 }
 
 /**

@@ -45,7 +45,6 @@ const SAME_AS_INPUT: ReadonlySet<string> = new Set([
   'Trilu',
   'LpNormalization',
   'LRN',
-  'InstanceNormalization',
   'LayerNormalization',
   'GroupNormalization',
   'BatchNormalization',
