@@ -14,11 +14,8 @@ import { readdirSync, readFileSync, rmSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Rng } from '../src/rng/rng.ts';
-import { geometricSigmas } from '../src/score/schedule.ts';
-import { dsmObjective } from '../src/train/objective.ts';
-import { resolveScoreModel } from '../src/train/score-models.ts';
 import { TrainStep } from '../src/train/train-step.ts';
-import { CASES, caseData } from './train-cases.ts';
+import { CASES, caseData, caseModel } from './train-cases.ts';
 
 function arg(name: string, fallback: string): string {
   const i = process.argv.indexOf(`--${name}`);
@@ -46,9 +43,7 @@ const extra = Object.fromEntries(
     .map((kv) => kv.split('=') as [string, string]),
 );
 
-const sigmas = geometricSigmas(c.sigmas.max, c.sigmas.min, c.sigmas.count);
-const model = resolveScoreModel({ name: c.model, config: c.config }, c.dataShape, sigmas);
-const objective = dsmObjective(model, sigmas);
+const { objective } = caseModel(c);
 const dir = mkdtempSync(join(tmpdir(), 'scorekit-profile-'));
 const step = await TrainStep.create(
   {

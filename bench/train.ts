@@ -35,11 +35,8 @@ import { createInterface, type Interface } from 'node:readline';
 import { numel } from '../src/graph/index.ts';
 import type { ParamLayout } from '../src/nn/params.ts';
 import { Rng } from '../src/rng/rng.ts';
-import { geometricSigmas } from '../src/score/schedule.ts';
-import { dsmObjective } from '../src/train/objective.ts';
-import { resolveScoreModel } from '../src/train/score-models.ts';
 import { TrainStep } from '../src/train/train-step.ts';
-import { type BenchCase, type CaseData, CASES, caseData } from './train-cases.ts';
+import { type BenchCase, type CaseData, CASES, caseData, caseModel } from './train-cases.ts';
 
 /** Debian's python3 with python3-torch (not the pyenv python3 first on PATH). */
 const PYTHON = '/usr/bin/python3';
@@ -98,9 +95,7 @@ async function scorekitRunner(
   layout: ParamLayout;
   config: Readonly<Record<string, unknown>>;
 }> {
-  const sigmas = geometricSigmas(c.sigmas.max, c.sigmas.min, c.sigmas.count);
-  const model = resolveScoreModel({ name: c.model, config: c.config }, c.dataShape, sigmas);
-  const objective = dsmObjective(model, sigmas);
+  const { model, objective } = caseModel(c);
   const t0 = performance.now();
   const step = await TrainStep.create(
     {
@@ -148,13 +143,13 @@ async function torchRunner(
   const bytes = (a: Float32Array): Uint8Array =>
     new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
   writeFileSync(join(dir, 'theta.f32'), bytes(setup.theta));
-  writeFileSync(join(dir, 'x.f32'), bytes(data.x));
-  writeFileSync(join(dir, 'z.f32'), bytes(data.z));
-  writeFileSync(join(dir, 'sigma.f32'), bytes(data.sigma));
+  for (const [name, t] of Object.entries(data.feeds))
+    writeFileSync(join(dir, `${name}.f32`), bytes(t.data as Float32Array));
   writeFileSync(
     join(dir, 'case.json'),
     JSON.stringify({
       model: c.model,
+      objective: c.objective,
       config: setup.config,
       batch: c.batch,
       dataShape: c.dataShape,

@@ -4,22 +4,26 @@ Run by bench/train.ts with Debian's /usr/bin/python3 (torch 1.13, oneDNN):
 
     /usr/bin/python3 bench/train_torch.py CASE_DIR
 
-CASE_DIR holds case.json ({model, config, batch, dataShape, threads, lr, clipNorm, emaDecay,
-specs: [{name, shape, offset, size}]}) and raw little-endian float32 files theta.f32 (scorekit's
-initial parameter vector, loaded into the torch modules by name), x.f32, z.f32, sigma.f32 (the
-batch, fed every step). The script builds the model, prints one JSON line {"ready": ...}, then
+CASE_DIR holds case.json ({model, objective, config, batch, dataShape, threads, lr, clipNorm,
+emaDecay, specs: [{name, shape, offset, size}]}) and raw little-endian float32 files theta.f32
+(scorekit's initial parameter vector, loaded into the torch modules by name, or by order for
+the U-Net), and the batch fed every step: x.f32, z.f32 and sigma.f32 (objective "dsm") or
+t.f32, sqrt_ab.f32, sqrt_1mab.f32 (objective "ddpm"). The script builds the model, prints one JSON line {"ready": ...}, then
 answers each command line on stdin:
 
     steps N   run N training steps, print {"seconds": [wall, per step], "cpu": [process CPU
               seconds, all threads, per step], "losses": [per step]}
     quit      exit
 
-The step: x~ = x + sigma z; DSM loss with lambda = sigma^2, mean over the batch of
-1/2 || sigma s(x~, sigma) + z ||^2; backward; clip_grad_norm_; Adam; EMA update.
+The step: "dsm": x~ = x + sigma z, loss = mean over the batch of 1/2 || sigma s(x~, sigma) + z ||^2
+(lambda = sigma^2); "ddpm": x_t = sqrt_ab x + sqrt_1mab z, loss = mean over the batch of
+|| z - eps(x_t, t) ||^2; then backward; clip_grad_norm_; Adam; EMA update.
 
 Models:
   ncsnv2  RefineNetDilated from test/fixtures/score_nets_reference.py (equal to scorekit's
           ncsnv2 on shared weights, see test/models/torch-reference.test.ts), score = f(x) / sigma
+  unet    the DDPM U-Net of test/fixtures/score_nets_reference.py (equal to scorekit's unet on
+          shared weights), predicting the noise
   mlp     scorekit's src/models/mlp.ts: EDM-preconditioned score, features sin / cos of
           f_k log sigma with f_k = 2^(k/2) / 4, SiLU, each hidden layer adding a bias-free
           linear map of the embedding
@@ -35,7 +39,7 @@ import torch.nn.functional as F
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "test", "fixtures"))
-from score_nets_reference import RefineNetDilated  # noqa: E402
+from score_nets_reference import RefineNetDilated, UNet  # noqa: E402
 
 
 class MlpScore(nn.Module):
@@ -84,8 +88,23 @@ def read_f32(path, shape):
     return torch.frombuffer(data, dtype=torch.float32).reshape(shape).clone()
 
 
+def load_theta_by_order(model, specs, theta):
+    """The U-Net: scorekit declares its parameters in torch's module order."""
+    sd = model.state_dict()
+    assert len(specs) == len(sd), (len(specs), len(sd))
+    for s, (key, ref) in zip(specs, sd.items()):
+        flat = theta[s["offset"] : s["offset"] + s["size"]]
+        if key.endswith("weight") and ref.dim() == 2:  # Linear: torch [out, in], scorekit [in, out]
+            sd[key] = flat.reshape(ref.shape[1], ref.shape[0]).t().contiguous()
+        else:
+            sd[key] = flat.reshape(ref.shape).clone()
+    model.load_state_dict(sd)
+
+
 def load_theta(model, kind, specs, theta):
     """Copies scorekit's flat parameter vector into the modules (dense weights transposed)."""
+    if kind == "unet":
+        return load_theta_by_order(model, specs, theta)
     sd = model.state_dict()
     prefix = "net." if kind == "ncsnv2" else ""
     keys = {k for k in sd if not k.endswith(".f") and k != "f"}
@@ -109,24 +128,36 @@ def main():
     torch.set_num_interop_threads(1)
     kind, cfg, B = case["model"], case["config"], case["batch"]
     shape = [B] + case["dataShape"]
-    model = Ncsnv2Score(cfg) if kind == "ncsnv2" else MlpScore(cfg)
+    model = {"ncsnv2": Ncsnv2Score, "unet": UNet, "mlp": MlpScore}[kind](cfg)
     size = sum(s["size"] for s in case["specs"])
     load_theta(model, kind, case["specs"], read_f32(os.path.join(case_dir, "theta.f32"), [size]))
     params = [p for p in model.parameters()]
     assert sum(p.numel() for p in params) == size
     x = read_f32(os.path.join(case_dir, "x.f32"), shape)
     z = read_f32(os.path.join(case_dir, "z.f32"), shape)
-    sigma = read_f32(os.path.join(case_dir, "sigma.f32"), [B])
-    s = sigma.view([B] + [1] * (len(shape) - 1))
+    per_example = lambda name: read_f32(os.path.join(case_dir, f"{name}.f32"), [B])
+    col = lambda v: v.view([B] + [1] * (len(shape) - 1))
     dims = tuple(range(1, len(shape)))
+    if case.get("objective", "dsm") == "ddpm":
+        t, a, b = per_example("t"), col(per_example("sqrt_ab")), col(per_example("sqrt_1mab"))
+
+        def loss_fn():
+            r = z - model(a * x + b * z, t)
+            return (r * r).sum(dim=dims).mean()
+    else:
+        sigma = per_example("sigma")
+        s = col(sigma)
+
+        def loss_fn():
+            r = s * model(x + s * z, sigma) + z
+            return (0.5 * (r * r).sum(dim=dims)).mean()
     opt = torch.optim.Adam(params, lr=case["lr"], foreach=case.get("foreach", None))
     ema = [p.detach().clone() for p in params]
     decay, clip = case["emaDecay"], case["clipNorm"]
 
     def step():
         opt.zero_grad(set_to_none=True)
-        r = s * model(x + s * z, sigma) + z
-        loss = (0.5 * (r * r).sum(dim=dims)).mean()
+        loss = loss_fn()
         loss.backward()
         torch.nn.utils.clip_grad_norm_(params, clip)
         opt.step()

@@ -3,11 +3,40 @@
  * t ~ U{0..T-1}, eps ~ N(0, I), and sqrt(alpha_bar_t), sqrt(1 - alpha_bar_t) per example,
  * all from the step's own random stream (exact resume).
  */
-import { tensor } from '../graph/index.ts';
+import { tensor, type TensorData } from '../graph/index.ts';
 import type { VpSchedule } from '../score/vp.ts';
 import type { DataStream } from './data-stream.ts';
 import { lossByLevel } from './dsm-batch.ts';
 import type { StepBatch } from './trainer.ts';
+
+/**
+ * The feeds of a DDPM step (the inputs of `ddpmObjective`'s graph) for data x_0, noise eps
+ * (both [B, ...D] flattened) and integer timesteps t [B].
+ */
+export function ddpmFeeds(
+  shape: readonly number[],
+  x: Float32Array,
+  eps: Float32Array,
+  t: Int32Array,
+  vp: VpSchedule,
+): Record<string, TensorData> {
+  const B = t.length;
+  return {
+    x: tensor('float32', shape, x),
+    z: tensor('float32', shape, eps),
+    t: tensor('float32', [B], Float32Array.from(t)),
+    sqrt_ab: tensor(
+      'float32',
+      [B],
+      Float32Array.from(t, (k) => Math.sqrt(vp.alphaBars[k]!)),
+    ),
+    sqrt_1mab: tensor(
+      'float32',
+      [B],
+      Float32Array.from(t, (k) => Math.sqrt(1 - vp.alphaBars[k]!)),
+    ),
+  };
+}
 
 /** Returns the batch function for a DDPM step over `stream` with schedule `vp`. */
 export function ddpmBatches(
@@ -25,21 +54,7 @@ export function ddpmBatches(
     const x = await stream.batch(step, rng);
     const t = Int32Array.from({ length: B }, () => rng.int(T));
     const eps = rng.normals(size);
-    const feeds = {
-      x: tensor('float32', shape, x),
-      z: tensor('float32', shape, eps),
-      t: tensor('float32', [B], Float32Array.from(t)),
-      sqrt_ab: tensor(
-        'float32',
-        [B],
-        Float32Array.from(t, (k) => Math.sqrt(vp.alphaBars[k]!)),
-      ),
-      sqrt_1mab: tensor(
-        'float32',
-        [B],
-        Float32Array.from(t, (k) => Math.sqrt(1 - vp.alphaBars[k]!)),
-      ),
-    };
+    const feeds = ddpmFeeds(shape, x, eps, t, vp);
     const levels = Int32Array.from(t, (k) => T - 1 - k);
     return {
       feeds,
