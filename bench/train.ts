@@ -9,8 +9,9 @@
  * clip_grad_norm_ and an EMA update, with torch.set_num_threads(threads). The batch (x, z,
  * sigma) is fixed and fed every step, so data loading is not timed on either side.
  *
- * Cases (see `CASES`): NCSNv2 ngf 16 on 1x28x28 at batch 64 (the mnist-small preset), NCSNv2
- * ngf 64 on 1x28x28 at batch 128 (the mnist preset) and the toy2d MLP at batch 256. For each
+ * Cases (bench/train-cases.ts): NCSNv2 ngf 16 on 1x28x28 at batch 64 (the mnist-small
+ * preset), NCSNv2 ngf 64 on 1x28x28 at batch 128 (the mnist preset), the toy2d MLP at batch
+ * 256 (all DSM) and a small DDPM U-Net at batch 32 (DDPM's loss). For each
  * case and thread count both sides are built and warmed up, then timed `reps` times
  * alternately (scorekit, PyTorch, scorekit, ...); each timing is `steps` consecutive steps
  * (fewer when a warm-up step took over 10 s) and gives examples/s = batch x steps / seconds.
@@ -20,12 +21,17 @@
  * spin-waiting). The first step's loss of both sides is recorded as a check that they compute
  * the same thing.
  *
- * Usage: npm run bench:train -- [--cases ncsnv2-16,ncsnv2-64,mlp] [--threads 1,2] [--reps 3]
- *          [--quick] [--steps N] [--warmup N] [--out FILE]
+ * `--mode sample` times sampling instead: the network exported as a score model and run by
+ * the library's annealed Langevin at one noise level (x <- x + a s(x, sigma) + sqrt(2 a) z)
+ * against the same step under torch.no_grad(), for the score-model (DSM) cases, with 4x the
+ * training step counts; "examples/s" is then sample-steps per second (batch x steps / s).
+ *
+ * Usage: npm run bench:train -- [--mode train|sample] [--cases ncsnv2-16,ncsnv2-64,mlp,unet]
+ *          [--threads 1,2] [--reps 3] [--quick] [--steps N] [--warmup N] [--out FILE]
  * (--quick: fewer warm-up and timed steps for every case, for a loaded machine short of
  * time; --steps / --warmup override every case's counts: for smoke tests.)
- * Writes bench/results/train-<date>.json (rewritten after every row, so an interrupted run
- * keeps what it measured) and prints a markdown table.
+ * Writes bench/results/train-<date>.json (sample-<date>.json with --mode sample; rewritten
+ * after every row, so an interrupted run keeps what it measured) and prints a markdown table.
  */
 import { type ChildProcess, execSync, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -35,6 +41,10 @@ import { createInterface, type Interface } from 'node:readline';
 import { numel } from '../src/graph/index.ts';
 import type { ParamLayout } from '../src/nn/params.ts';
 import { Rng } from '../src/rng/rng.ts';
+import { Session } from '../src/runtime/session.ts';
+import { annealedLangevin } from '../src/sampling/annealed-langevin.ts';
+import { sessionScoreFn } from '../src/score/onnx-score.ts';
+import { exportScoreModel } from '../src/score/score-model.ts';
 import { TrainStep } from '../src/train/train-step.ts';
 import { type BenchCase, type CaseData, CASES, caseData, caseModel } from './train-cases.ts';
 
@@ -128,7 +138,54 @@ async function scorekitRunner(
   return { runner, compileS, theta, layout: step.layout, config: model.config };
 }
 
-/** PyTorch: bench/train_torch.py as a child process answering "steps N" lines. */
+/** The step size and noise level of the `--mode sample` Langevin steps. */
+const SAMPLE_SIGMA = 1;
+const SAMPLE_STEP = 1e-3;
+
+/**
+ * scorekit sampling (`--mode sample`): the case's network exported as a score model and
+ * sampled by the library's annealed Langevin at one noise level, x <- x + a s(x, sigma) +
+ * sqrt(2 a) z, one step per call so each step is timed.
+ */
+async function scorekitSampler(
+  c: BenchCase,
+  data: CaseData,
+  threads: number,
+): ReturnType<typeof scorekitRunner> {
+  if (c.objective !== 'dsm') throw new Error(`--mode sample: case "${c.id}" is not a score model`);
+  const { model } = caseModel(c);
+  const layout = model.model.layout();
+  const theta = layout.initialize(new Rng(1));
+  const t0 = performance.now();
+  const bytes = exportScoreModel(model.net, layout, theta, c.dataShape);
+  const session = await Session.fromBytes(bytes, { threads });
+  const compileS = (performance.now() - t0) / 1000;
+  const score = sessionScoreFn(session);
+  const shape = [c.batch, ...c.dataShape];
+  let x: Float32Array = Float32Array.from(data.feeds['x']!.data as Float32Array);
+  const rng = new Rng(3);
+  const opts = { stepsPerScale: 1, eps: SAMPLE_STEP, denoise: false };
+  const runner: Runner = {
+    async steps(n) {
+      const seconds: number[] = [];
+      const cpu0 = process.cpuUsage();
+      for (let i = 0; i < n; i++) {
+        const t = performance.now();
+        x = await annealedLangevin(score, { x, shape }, [SAMPLE_SIGMA], opts, rng);
+        seconds.push((performance.now() - t) / 1000);
+      }
+      const cpu = process.cpuUsage(cpu0);
+      return { seconds, losses: [], cpuSeconds: (cpu.user + cpu.system) / 1e6 };
+    },
+    close: () => session.release(),
+  };
+  return { runner, compileS, theta, layout, config: model.config };
+}
+
+/**
+ * PyTorch: bench/train_torch.py as a child process answering "steps N" (training) or
+ * "sample N" (`--mode sample`) lines.
+ */
 async function torchRunner(
   c: BenchCase,
   data: CaseData,
@@ -155,6 +212,8 @@ async function torchRunner(
       dataShape: c.dataShape,
       threads,
       lr: LR,
+      sampleSigma: SAMPLE_SIGMA,
+      sampleStep: SAMPLE_STEP,
       clipNorm: CLIP_NORM,
       emaDecay: EMA_DECAY,
       specs: setup.specs.map((s) => ({
@@ -181,7 +240,7 @@ async function torchRunner(
   const startS = (performance.now() - t0) / 1000;
   const runner: Runner = {
     async steps(n) {
-      proc.stdin!.write(`steps ${n}\n`);
+      proc.stdin!.write(`${mode === 'sample' ? 'sample' : 'steps'} ${n}\n`);
       const r = await next();
       const cpu = r['cpu'] as number[];
       return {
@@ -227,9 +286,11 @@ async function warmUp(
   const counts = quick && c.quick ? c.quick : c;
   const w = await runner.steps(Math.max(1, warmupOverride ?? counts.warmup));
   const slow = w.seconds.at(-1)! > SLOW_STEP_S;
+  // A sampling step (forward only) costs about a quarter of a training step.
+  const perMode = mode === 'sample' ? SAMPLE_STEPS_FACTOR : 1;
   return {
-    steps: stepsOverride ?? (slow ? counts.slowSteps : counts.steps),
-    firstLoss: w.losses[0]!,
+    steps: stepsOverride ?? (slow ? counts.slowSteps : counts.steps) * perMode,
+    firstLoss: w.losses[0] ?? NaN,
     warmupSeconds: w.seconds.map((s) => round(s, 3)),
   };
 }
@@ -242,14 +303,20 @@ function shell(cmd: string): string {
   }
 }
 
-const caseIds = (arg('cases') ?? CASES.map((c) => c.id).join(',')).split(',');
+const mode = arg('mode') ?? 'train';
+if (mode !== 'train' && mode !== 'sample')
+  throw new Error(`--mode must be train or sample, got ${mode}`);
+const SAMPLE_STEPS_FACTOR = 4;
+const defaultCases = CASES.filter((c) => mode === 'train' || c.objective === 'dsm');
+const caseIds = (arg('cases') ?? defaultCases.map((c) => c.id).join(',')).split(',');
 const threadList = (arg('threads') ?? '1,2').split(',').map(Number);
 const reps = Number(arg('reps') ?? '3');
 const quick = process.argv.includes('--quick');
 const stepsOverride = arg('steps') === undefined ? undefined : Number(arg('steps'));
 const warmupOverride = arg('warmup') === undefined ? undefined : Number(arg('warmup'));
 const date = new Date().toISOString().slice(0, 10);
-const outFile = arg('out') ?? `bench/results/train-${date}.json`;
+const outFile =
+  arg('out') ?? `bench/results/${mode === 'sample' ? 'sample' : 'train'}-${date}.json`;
 
 const started = new Date().toISOString();
 const machine = {
@@ -305,7 +372,7 @@ for (const id of caseIds) {
   const data = caseData(c);
   for (const threads of threadList) {
     console.log(`${new Date().toISOString().slice(11, 19)} ${c.id}, ${threads} thread(s)`);
-    const sk = await scorekitRunner(c, data, threads);
+    const sk = await (mode === 'sample' ? scorekitSampler : scorekitRunner)(c, data, threads);
     const th = await torchRunner(c, data, threads, {
       config: sk.config,
       theta: sk.theta,

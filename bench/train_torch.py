@@ -13,6 +13,9 @@ answers each command line on stdin:
 
     steps N   run N training steps, print {"seconds": [wall, per step], "cpu": [process CPU
               seconds, all threads, per step], "losses": [per step]}
+    sample N  run N Langevin steps x <- x + a s(x, sigma) + sqrt(2 a) z under no_grad, at
+              sigma = sampleSigma, a = sampleStep (case.json), starting from x; print the
+              same (losses: [null])
     quit      exit
 
 The step: "dsm": x~ = x + sigma z, loss = mean over the batch of 1/2 || sigma s(x~, sigma) + z ||^2
@@ -166,16 +169,28 @@ def main():
             torch._foreach_add_(ema, params, alpha=1 - decay)
         return loss.item()
 
+    sample_x = x.clone()
+    sample_sigma = torch.full([B], float(case.get("sampleSigma", 1.0)))
+    a = float(case.get("sampleStep", 1e-3))
+
+    def sample_step():
+        nonlocal sample_x
+        with torch.no_grad():
+            s = model(sample_x, sample_sigma)
+            sample_x = sample_x + a * s + (2 * a) ** 0.5 * torch.randn_like(sample_x)
+        return None
+
     print(json.dumps({"ready": True, "torch": torch.__version__, "params": size}), flush=True)
     for line in sys.stdin:
         cmd = line.split()
         if not cmd or cmd[0] == "quit":
             break
         n = int(cmd[1])
+        run = sample_step if cmd[0] == "sample" else step
         seconds, cpu, losses = [], [], []
         for _ in range(n):
             c0, t0 = time.process_time(), time.perf_counter()
-            losses.append(step())
+            losses.append(run())
             seconds.append(time.perf_counter() - t0)
             cpu.append(time.process_time() - c0)
         print(json.dumps({"seconds": seconds, "cpu": cpu, "losses": losses}), flush=True)
