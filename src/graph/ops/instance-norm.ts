@@ -46,33 +46,34 @@ function rstdFromNormalized(x: Value, xhat: Value, mu: Value, axes: number[], ep
   return div(1, sqrt(add(variance, eps)));
 }
 
+/** x^ and r of the forward, recomputed for the backward (y itself is x^ when plain). */
+function standardized(
+  x: Value,
+  y: Value,
+  plain: boolean,
+  axes: number[],
+  eps: number,
+): { xhat: Value; r: Value } {
+  const mu = reduceMean(x, axes, true); // [N, C, 1...]
+  if (plain) return { xhat: y, r: rstdFromNormalized(x, y, mu, axes, eps) };
+  const centered = sub(x, mu);
+  const r = div(1, sqrt(add(reduceMean(mul(centered, centered), axes, true), eps)));
+  return { xhat: mul(centered, r), r };
+}
+
 function instanceNormVjp(ctx: VjpContext): (Value | null)[] {
   const [x, scale, bias] = ctx.node.inputs as [Value, Value, Value];
-  const y = ctx.node.outputs[0]!;
   const g = ctx.gradOutputs[0]!;
-  const eps = epsilonOf(ctx);
   const axes = Array.from({ length: x.rank - 2 }, (_, i) => i + 2);
-  // A [C] vector as [C, 1, ...] against [N, C, ...spatial].
-  const perChannel = (v: Value): Value => reshape(v, [-1, ...axes.map(() => 1)]);
-  const mu = reduceMean(x, axes, true); // [N, C, 1...]
   // With scale 1 and B 0 (torch's export of GroupNorm, scorekit's own norms) y is x^ itself.
   const plain = isConstantFill(scale, 1) && isConstantFill(bias, 0);
-  let xhat: Value;
-  let r: Value;
-  if (plain) {
-    xhat = y;
-    r = rstdFromNormalized(x, y, mu, axes, eps);
-  } else {
-    const centered = sub(x, mu);
-    r = div(1, sqrt(add(reduceMean(mul(centered, centered), axes, true), eps)));
-    xhat = mul(centered, r);
-  }
-  const h = plain ? g : mul(g, perChannel(scale));
+  const { xhat, r } = standardized(x, ctx.node.outputs[0]!, plain, axes, epsilonOf(ctx));
+  // h = scale g, with the [C] scale as [C, 1, ...] against [N, C, ...spatial].
+  const h = plain ? g : mul(g, reshape(scale, [-1, ...axes.map(() => 1)]));
+  const mean = (v: Value): Value => reduceMean(v, axes, true);
+  // dx = r (h - mean(h) - x^ mean(h x^))
   const gx = ctx.needs[0]
-    ? sub(
-        sub(mul(h, r), mul(xhat, mul(reduceMean(mul(h, xhat), axes, true), r))),
-        mul(reduceMean(h, axes, true), r),
-      )
+    ? sub(sub(mul(h, r), mul(xhat, mul(mean(mul(h, xhat)), r))), mul(mean(h), r))
     : null;
   const batchAndSpatial = [0, ...axes];
   return [
