@@ -21,7 +21,7 @@ export const PRESETS: Readonly<
 > = {
   toy2d: {
     description:
-      'MLP on a 2-D mixture of two Gaussians, weights 0.8 / 0.2 (about a minute on 2 cores)',
+      'MLP on a 2-D mixture of two Gaussians, weights 0.8 / 0.2 (about 10 s on 2 cores)',
     config: {
       data: {
         name: 'gaussian-mixture',

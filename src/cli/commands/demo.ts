@@ -3,7 +3,7 @@ import { runDemo } from '../demo.ts';
 
 export const demoCommand: Command = {
   name: 'demo',
-  summary: 'train a small score model on a 2-D mixture and sample it (about a minute)',
+  summary: 'train a small score model on a 2-D mixture and sample it (about 15 s on 2 cores)',
   help: `Usage: scorekit demo [--out DIR] [--seed S] [--steps N] [--threads T]
 
 Trains an MLP score network by denoising score matching on a 2-D mixture of two Gaussians
