@@ -20,8 +20,7 @@ export const PRESETS: Readonly<
   Record<string, { readonly description: string; readonly config: PartialConfig }>
 > = {
   toy2d: {
-    description:
-      'MLP on a 2-D mixture of two Gaussians, weights 0.8 / 0.2 (about 10 s on 2 cores)',
+    description: 'MLP on a 2-D mixture of two Gaussians, weights 0.8 / 0.2 (about 10 s on 2 cores)',
     config: {
       data: {
         name: 'gaussian-mixture',
