@@ -3,6 +3,7 @@ import * as G from '../../src/graph/index.ts';
 import { moments } from '../../src/nn/moments.ts';
 import { Rng } from '../../src/rng/rng.ts';
 import { compile } from '../../src/runtime/session.ts';
+import { expectCloseToScale } from '../helpers/expect-close.ts';
 import { gradCheck } from '../helpers/gradcheck.ts';
 
 // InstanceNormalization (src/graph/ops/instance-norm.ts) against the same normalisation built
@@ -49,10 +50,6 @@ function normalizeAffine(
   return beta ? G.add(scaled, beta) : scaled;
 }
 
-function maxAbs(t: G.TensorData): number {
-  return Array.from(t.data as Float32Array).reduce((m, v) => Math.max(m, Math.abs(v)), 0);
-}
-
 describe('InstanceNormalization', () => {
   for (const [i, c] of cases.entries()) {
     it(`${c.name}: output and gradients equal the decomposed normalisation`, async () => {
@@ -93,14 +90,7 @@ describe('InstanceNormalization', () => {
         Record<string, G.TensorData>,
         Record<string, G.TensorData>,
       ];
-      for (const k of Object.keys(onnx)) {
-        const [p, q] = [onnx[k]!.data as Float32Array, decomposed[k]!.data as Float32Array];
-        const scale = maxAbs(decomposed[k]!);
-        const diff = p.reduce((m, v, j) => Math.max(m, Math.abs(v - q[j]!)), 0);
-        expect(diff, `${k}: max difference ${diff}, max value ${scale}`).toBeLessThanOrEqual(
-          TOL * scale,
-        );
-      }
+      for (const k of Object.keys(onnx)) expectCloseToScale(decomposed[k]!, onnx[k]!, TOL, k);
     });
   }
 

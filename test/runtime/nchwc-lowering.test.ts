@@ -4,6 +4,7 @@ import { Rng } from '../../src/rng/rng.ts';
 import { nchwcBlockSize } from '../../src/runtime/nchwc-block-size.ts';
 import { lowerToNchwc, NCHWC_DOMAIN } from '../../src/runtime/nchwc-lowering.ts';
 import { compile } from '../../src/runtime/session.ts';
+import { expectCloseToScale } from '../helpers/expect-close.ts';
 
 // The NCHWc lowering (runtime/nchwc-lowering.ts) must give the same outputs and gradients as
 // the plain graph. Both run in float32 with different summation orders, so values agree to
@@ -144,20 +145,6 @@ async function runBoth(
   return [results[0]!, results[1]!];
 }
 
-function expectClose(a: G.TensorData, b: G.TensorData, what: string): void {
-  expect(b.shape, what).toEqual(a.shape);
-  const [p, q] = [a.data as Float32Array, b.data as Float32Array];
-  let scale = 0;
-  let diff = 0;
-  for (let i = 0; i < p.length; i++) {
-    scale = Math.max(scale, Math.abs(p[i]!));
-    diff = Math.max(diff, Math.abs(p[i]! - q[i]!));
-  }
-  expect(diff, `${what}: max |plain - nchwc| ${diff} vs max |plain| ${scale}`).toBeLessThanOrEqual(
-    TOL * scale,
-  );
-}
-
 describe('NCHWc lowering gives the outputs and gradients of the plain graph', () => {
   for (const [i, c] of cases.entries()) {
     it(c.name, async () => {
@@ -169,7 +156,7 @@ describe('NCHWc lowering gives the outputs and gradients of the plain graph', ()
       );
       expect(lowered.replaced).toBe(c.lowered16);
       const [plain, nchwc] = await runBoth(built);
-      for (const k of Object.keys(built.outputs)) expectClose(plain[k]!, nchwc[k]!, k);
+      for (const k of Object.keys(built.outputs)) expectCloseToScale(plain[k]!, nchwc[k]!, TOL, k);
     });
   }
 
@@ -194,7 +181,7 @@ describe('NCHWc lowering gives the outputs and gradients of the plain graph', ()
       inputs.map((v) => [v.name, randomTensor(v.shape as number[], rng)]),
     );
     const [plain, nchwc] = await runBoth({ graph: g, inputs, outputs, feeds });
-    expectClose(plain['y']!, nchwc['y']!, 'y');
+    expectCloseToScale(plain['y']!, nchwc['y']!, TOL, 'y');
   });
 
   it('leaves a Conv with a constant weight to ONNX Runtime', () => {
