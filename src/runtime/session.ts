@@ -11,6 +11,7 @@ import { shapeToString } from '../graph/shape.ts';
 import { type TensorData } from '../graph/tensor.ts';
 import { nchwcBlockSize } from './nchwc-block-size.ts';
 import { lowerToNchwc } from './nchwc-lowering.ts';
+import { decomposeElus } from './elu-decomposition.ts';
 import { separateMaxPools } from './separable-maxpool.ts';
 
 export interface SessionOptions {
@@ -111,16 +112,20 @@ export class Session {
 }
 
 /**
- * Exports `graph` and compiles it, first lowering its convolutions to ONNX Runtime's
- * blocked kernels unless `opts.convLayout` is 'plain' (the exported bytes handed to ONNX
- * Runtime may then use com.microsoft.nchwc operators; files written by `exportOnnx` never do).
+ * Exports `graph` and compiles it, first rewriting it for ONNX Runtime's faster kernels:
+ * Elu as vectorised element-wise operators (elu-decomposition.ts), 2-D MaxPools with Indices
+ * as two 1-D passes (separable-maxpool.ts), and the convolutions lowered to the blocked
+ * kernels unless `opts.convLayout` is 'plain' (nchwc-lowering.ts; the bytes handed to ONNX
+ * Runtime may then use com.microsoft.nchwc operators). Files written by `exportOnnx` never
+ * contain any of these rewrites.
  */
 export async function compile(
   graph: Graph,
   exportOpts: ExportOptions,
   opts: SessionOptions = {},
 ): Promise<Session> {
-  const pools = separateMaxPools(graph, exportOpts);
+  const elus = decomposeElus(graph, exportOpts);
+  const pools = separateMaxPools(elus.graph, elus.exportOpts);
   const block = opts.convLayout === 'plain' ? 0 : await nchwcBlockSize();
   const lowered = block > 0 ? lowerToNchwc(pools.graph, pools.exportOpts, block) : pools;
   return Session.fromBytes(exportOnnx(lowered.graph, lowered.exportOpts), opts);
