@@ -12,6 +12,7 @@ import { type TensorData } from '../graph/tensor.ts';
 import { nchwcBlockSize } from './nchwc-block-size.ts';
 import { lowerToNchwc } from './nchwc-lowering.ts';
 import { decomposeElus } from './elu-decomposition.ts';
+import { padsByConcat } from './pad-by-concat.ts';
 import { separateMaxPools } from './separable-maxpool.ts';
 
 export interface SessionOptions {
@@ -112,12 +113,12 @@ export class Session {
 }
 
 /**
- * Exports `graph` and compiles it, first rewriting it for ONNX Runtime's faster kernels:
- * Elu as vectorised element-wise operators (elu-decomposition.ts), 2-D MaxPools with Indices
- * as two 1-D passes (separable-maxpool.ts), and the convolutions lowered to the blocked
- * kernels unless `opts.convLayout` is 'plain' (nchwc-lowering.ts; the bytes handed to ONNX
- * Runtime may then use com.microsoft.nchwc operators). Files written by `exportOnnx` never
- * contain any of these rewrites.
+ * Exports `graph` and compiles it, first rewriting it for ONNX Runtime's faster kernels: Elu
+ * as vectorised element-wise operators (elu-decomposition.ts), zero Pads as threaded Concats
+ * (pad-by-concat.ts), 2-D MaxPools with Indices as two 1-D passes (separable-maxpool.ts),
+ * and the convolutions lowered to the blocked kernels unless `opts.convLayout` is 'plain'
+ * (nchwc-lowering.ts; the bytes handed to ONNX Runtime may then use com.microsoft.nchwc
+ * operators). Files written by `exportOnnx` never contain any of these rewrites.
  */
 export async function compile(
   graph: Graph,
@@ -125,7 +126,8 @@ export async function compile(
   opts: SessionOptions = {},
 ): Promise<Session> {
   const elus = decomposeElus(graph, exportOpts);
-  const pools = separateMaxPools(elus.graph, elus.exportOpts);
+  const pads = padsByConcat(elus.graph, elus.exportOpts);
+  const pools = separateMaxPools(pads.graph, pads.exportOpts);
   const block = opts.convLayout === 'plain' ? 0 : await nchwcBlockSize();
   const lowered = block > 0 ? lowerToNchwc(pools.graph, pools.exportOpts, block) : pools;
   return Session.fromBytes(exportOnnx(lowered.graph, lowered.exportOpts), opts);
