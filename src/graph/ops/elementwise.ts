@@ -269,8 +269,9 @@ defineUnary(
     const a = node.attr('alpha');
     const alpha = a && a.type === 'float' ? a.value : 1;
     // d elu/dx = 1 for x > 0, else alpha e^x = y + alpha. With alpha = 1 that is
-    // min(y + 1, 1) (y + 1 > 1 exactly when x > 0): three element-wise passes instead of four.
-    if (alpha === 1) return mul(g, min(add(y, 1), 1));
+    // exp(min(x, 0)), which the forward pass of runtime/elu-decomposition.ts already holds
+    // (that rewrite reuses it, leaving one Mul; three passes elsewhere).
+    if (alpha === 1) return mul(g, exp(min(x, lift(0, x))));
     return where(greater(x, lift(0, x)), g, mul(g, add(y, alpha)));
   }),
 );
