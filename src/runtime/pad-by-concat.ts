@@ -8,10 +8,11 @@
  * training step. Measured on [64, 16, 28, 28] (docs/PERFORMANCE.md, "Pad as Concat"): two
  * Concats are faster than one Pad even on one thread.
  *
- * Exact (a copy). Only constant mode with the default value 0, non-negative pads and static
- * shapes are rewritten; the zero blocks are ConstantOfShape nodes, which ONNX Runtime folds
- * into initializers when the session is created. Runtime-only, like separable-maxpool.ts:
- * applied by `compile`; exported files keep Pad.
+ * Exact (a copy). Only floating-point tensors of static shape padded in constant mode with
+ * the default value 0 and non-negative pads are rewritten; the zero blocks are
+ * ConstantOfShape nodes, which ONNX Runtime folds into initializers when the session is
+ * created. Runtime-only, like separable-maxpool.ts: applied by `compile`; exported files
+ * keep Pad.
  */
 import type { Graph, Node, Value } from '../graph/graph.ts';
 import type { ExportOptions } from '../graph/onnx/export.ts';
@@ -23,6 +24,7 @@ import { type RewriteContext, rewriteGraph, type Rewritten } from './rewrite-gra
 function zeroPads(node: Node): number[] | null {
   const [x, padsInput, value, axes] = node.inputs;
   if (node.op !== 'Pad' || node.domain !== '' || !x || value || axes) return null;
+  if (x.dtype !== 'float32' && x.dtype !== 'float64') return null;
   if (padModeOf(node.attrs) !== 'constant' || !x.shape.every((d) => typeof d === 'number'))
     return null;
   const pads = padsOf(padsInput, x.rank);
