@@ -30,9 +30,7 @@ function eluAlpha(node: Node): number | null {
 
 /** A scalar constant of x's element type. */
 function scalarLike(ctx: RewriteContext, x: Value, value: number): Value {
-  return ctx.apply('Constant', [], {
-    value: { type: 'tensor', value: tensor(x.dtype, [], [value]) },
-  });
+  return ctx.constant(tensor(x.dtype, [], [value]));
 }
 
 /**

@@ -57,8 +57,7 @@ class NchwcLowering {
   ) {}
 
   private ints(values: readonly number[]): Value {
-    const t = tensor('int64', [values.length], values);
-    return this.ctx.apply('Constant', [], { value: { type: 'tensor', value: t } });
+    return this.ctx.constant(tensor('int64', [values.length], values));
   }
 
   private reshape(x: Value, shape: readonly number[]): Value {

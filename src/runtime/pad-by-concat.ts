@@ -34,9 +34,7 @@ function zeroPads(node: Node): number[] | null {
 /** Zeros of `x`'s type and shape except `size` along `axis`. */
 function zeros(ctx: RewriteContext, x: Value, axis: number, size: number): Value {
   const shape = x.shape.map((d, i) => (i === axis ? size : (d as number)));
-  const dims = ctx.apply('Constant', [], {
-    value: { type: 'tensor', value: tensor('int64', [shape.length], shape) },
-  });
+  const dims = ctx.constant(tensor('int64', [shape.length], shape));
   return ctx.apply('ConstantOfShape', [dims], {
     value: { type: 'tensor', value: tensor(x.dtype, [1], [0]) },
   });

@@ -11,6 +11,7 @@
 import { type Attrs, Graph, type Node, type OutputType, type Value } from '../graph/graph.ts';
 import { type ExportOptions, neededNodes } from '../graph/onnx/export.ts';
 import { apply1 } from '../graph/op-registry.ts';
+import type { TensorData } from '../graph/tensor.ts';
 
 /** What a rewrite rule may do while the graph is copied. */
 export interface RewriteContext {
@@ -28,6 +29,8 @@ export interface RewriteContext {
   ): Value[];
   /** Applies a scorekit operator (shape-inferred) in the new graph, with a fresh name. */
   apply(op: string, inputs: readonly (Value | null)[], attrs?: Attrs): Value;
+  /** A Constant node holding `value`, in the new graph. */
+  constant(value: TensorData): Value;
 }
 
 /**
@@ -87,6 +90,7 @@ export function rewriteGraph(
       g.addNode(op, inputs, attrs, outputs, domain, `${pre}/${op}_${counter++}`).outputs,
     apply: (op, inputs, attrs = {}) =>
       apply1(op, inputs, attrs, { graph: g, name: `${pre}/${op}_${counter++}` }),
+    constant: (value) => ctx.apply('Constant', [], { value: { type: 'tensor', value } }),
   };
   let replaced = 0;
   for (const n of nodes) {

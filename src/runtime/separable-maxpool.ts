@@ -79,9 +79,7 @@ export function separateMaxPools(graph: Graph, exportOpts: ExportOptions): Rewri
       if (![2, 3].every((a) => typeof node.inputs[0]!.shape[a] === 'number')) return null;
       const [y1, i1] = pass(ctx, ctx.map(node.inputs[0]!), w, 1);
       const [y, i2] = pass(ctx, y1, w, 0);
-      const minus1 = ctx.apply('Constant', [], {
-        value: { type: 'tensor', value: tensor('int64', [1], [-1]) },
-      });
+      const minus1 = ctx.constant(tensor('int64', [1], [-1]));
       const flat = ctx.apply('Reshape', [i1, minus1]);
       return [y, ctx.apply('Gather', [flat, i2], { axis: { type: 'int', value: 0 } })];
     },

@@ -11,7 +11,7 @@
  *   convWeightGradIm2col) by 5-15% of a forward + backward step, and the naive Conv over the
  *   transposed batch by 2x. For 2-D stride-1 convolutions the windows are contiguous ranges
  *   of the flattened input ("wide rows", copied by ONNX Runtime's threaded Split), which
- *   made the NCSNv2 ngf 16 training step 5-13% faster on 2 threads and no slower on 1
+ *   made the NCSNv2 ngf 16 training step 2-13% faster on 2 threads and no slower on 1
  *   (docs/PERFORMANCE.md, "Weight gradient by wide rows").
  */
 import type { Value } from '../graph.ts';
