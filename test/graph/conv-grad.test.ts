@@ -37,6 +37,13 @@ const convCases: Case[] = [
   { name: 'dilation 2', x: [2, 2, 9, 9], w: [3, 2, 3, 3], o: { dilation: 2, padding: 2 } },
   { name: 'groups 2', x: [2, 4, 5, 5], w: [6, 2, 3, 3], bias: true, o: { groups: 2, padding: 1 } },
   { name: 'depthwise', x: [2, 3, 5, 5], w: [3, 1, 3, 3], o: { groups: 3 } },
+  {
+    name: 'one output channel, 3x3 pad 1 (a final convolution to one image channel)',
+    x: [2, 4, 6, 6],
+    w: [1, 4, 3, 3],
+    bias: true,
+    o: { padding: 1 },
+  },
   { name: '1x1 kernel', x: [2, 5, 4, 4], w: [3, 5, 1, 1], bias: true, o: {} },
   {
     name: '3x2 kernel, stride [2, 1], asymmetric pads',

@@ -6,8 +6,15 @@ describe('AveragePool VJP matches central finite differences', () => {
   // ONNX Runtime's AveragePool (and the ConvTranspose its gradient uses) is float32 only.
   // Average pooling is linear, so central differences are exact for any step: h = 1 keeps
   // the loss's rounding error (~1e-7 relative) far below the 1e-3 tolerance.
-  const cases: [string, number[], number, G.PoolOptions & { countIncludePad?: boolean }][] = [
+  const cases: [
+    string,
+    number[],
+    number | number[],
+    G.PoolOptions & { countIncludePad?: boolean },
+  ][] = [
     ['2x2 stride 2', [2, 3, 6, 6], 2, {}],
+    ['2x3 stride 2x3', [1, 2, 4, 9], [2, 3], {}],
+    ['2x2 stride 2 odd size (a remainder)', [1, 2, 7, 7], 2, {}],
     ['3x3 stride 2 pad 1, padding excluded', [2, 2, 7, 7], 3, { stride: 2, padding: 1 }],
     [
       '3x3 stride 1 pad 1, padding included',
