@@ -21,10 +21,11 @@
  */
 import type { Attrs, Node, Value } from '../graph/graph.ts';
 import { convParams, type ConvParams } from '../graph/ops/conv.ts';
-import { intA, intsA, intsAttr, windowAttrs } from '../graph/ops/window.ts';
+import { intA, intsA, windowAttrs } from '../graph/ops/window.ts';
 import { tensor } from '../graph/tensor.ts';
 import type { ExportOptions } from '../graph/onnx/export.ts';
 import type { Graph } from '../graph/graph.ts';
+import { equivalentConvPads, flipSpatial } from './conv-transpose-as-conv.ts';
 import { type RewriteContext, rewriteGraph, type Rewritten } from './rewrite-graph.ts';
 
 /** The ONNX Runtime domain of the blocked-layout kernels. */
@@ -93,17 +94,7 @@ class NchwcLowering {
     if (v) return v;
     const [m, c, kh, kw] = w.shape as number[] as [number, number, number, number];
     const b = this.b;
-    let src = this.ctx.map(w);
-    if (flip) {
-      const big = -(2 ** 62);
-      src = this.ctx.apply('Slice', [
-        src,
-        this.ints([-1, -1]),
-        this.ints([big, big]),
-        this.ints([2, 3]),
-        this.ints([-1, -1]),
-      ]);
-    }
+    const src = flip ? flipSpatial(this.ctx, this.ctx.map(w)) : this.ctx.map(w);
     const split = this.reshape(src, [m / b, b, c / b, b, kh, kw]);
     // Forward: (ob, bo, ib, bi, i, j) -> (ob, ib, i, j, bi, bo). Flipped: the Conv's output
     // channels are w's C axis, its input channels w's M axis.
@@ -169,14 +160,8 @@ class NchwcLowering {
     bias: Value | null,
     outChannels: number,
   ): Value[] | null {
-    if (p.strides.some((s) => s !== 1) || node.attrs['output_shape']) return null;
-    const outPad = intsAttr(node.attrs, 'output_padding') ?? [0, 0];
-    const k = p.kernel.length;
-    const pads = [
-      ...p.kernel.map((kk, i) => p.dilations[i]! * (kk - 1) - p.pads[i]!),
-      ...p.kernel.map((kk, i) => p.dilations[i]! * (kk - 1) - p.pads[i + k]! + outPad[i]!),
-    ];
-    if (pads.some((q) => q < 0)) return null;
+    const pads = equivalentConvPads(node, p);
+    if (!pads) return null;
     const attrs = windowAttrs({ ...p, pads });
     return this.conv(node, x, this.reorderedWeight(w, true), bias, attrs, outChannels);
   }

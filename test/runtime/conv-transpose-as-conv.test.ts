@@ -1,0 +1,83 @@
+import { describe, expect, it } from 'vitest';
+import * as G from '../../src/graph/index.ts';
+import { exportOnnx } from '../../src/graph/onnx/export.ts';
+import { convTransposesAsConvs } from '../../src/runtime/conv-transpose-as-conv.ts';
+import { Session } from '../../src/runtime/session.ts';
+import { randn } from '../helpers/gradcheck.ts';
+
+// The ConvTranspose-as-Conv rewrite (runtime/conv-transpose-as-conv.ts) must compute what
+// ONNX Runtime's ConvTranspose computes (up to the order of the float sums), and leave the
+// ConvTransposes it does not handle alone.
+
+interface Case {
+  readonly name: string;
+  readonly x: readonly number[];
+  /** ConvTranspose weight [input channels, output channels / groups, ...kernel]. */
+  readonly w: readonly number[];
+  readonly bias?: boolean;
+  readonly o: G.ConvTransposeOptions;
+  readonly replaced: number;
+}
+
+const cases: Case[] = [
+  {
+    name: '1 -> 16 channels, 3x3 pad 1 (the input gradient of a final convolution)',
+    x: [2, 1, 7, 7],
+    w: [1, 16, 3, 3],
+    o: { padding: 1 },
+    replaced: 1,
+  },
+  {
+    name: '3 -> 5 channels, bias, dilation 2 pad 2',
+    x: [2, 3, 6, 7],
+    w: [3, 5, 3, 3],
+    bias: true,
+    o: { padding: 2, dilation: 2 },
+    replaced: 1,
+  },
+  {
+    name: '2 -> 3 channels, 3x2 kernel, asymmetric pads',
+    x: [1, 2, 5, 6],
+    w: [2, 3, 3, 2],
+    o: { padding: [1, 0, 0, 1] },
+    replaced: 1,
+  },
+  { name: '1-D, 4 -> 2 channels', x: [2, 4, 9], w: [4, 2, 5], o: { padding: 1 }, replaced: 1 },
+  { name: 'stride 2 (kept)', x: [1, 2, 4, 4], w: [2, 3, 3, 3], o: { stride: 2 }, replaced: 0 },
+  { name: '16 input channels (kept)', x: [1, 16, 4, 4], w: [16, 2, 3, 3], o: {}, replaced: 0 },
+  { name: 'groups 2 (kept)', x: [1, 4, 5, 5], w: [4, 1, 3, 3], o: { groups: 2 }, replaced: 0 },
+];
+
+async function run(g: G.Graph, opts: G.ExportOptions, feeds: Record<string, G.TensorData>) {
+  const s = await Session.fromBytes(exportOnnx(g, opts));
+  const out = await s.run(feeds);
+  await s.release();
+  return out.y!;
+}
+
+describe('ConvTranspose with few input channels as Conv', () => {
+  for (const c of cases) {
+    it(c.name, async () => {
+      const g = new G.Graph();
+      const x = g.input('x', 'float32', c.x);
+      const w = g.input('w', 'float32', c.w);
+      const b = c.bias ? g.input('b', 'float32', [c.w[1]!]) : null;
+      const y = G.convTranspose(x, w, b, c.o);
+      const opts = { inputs: b ? [x, w, b] : [x, w], outputs: { y } };
+      const r = convTransposesAsConvs(g, opts);
+      expect(r.replaced).toBe(c.replaced);
+      expect(r.graph.nodes.some((n) => n.op === 'ConvTranspose')).toBe(c.replaced === 0);
+      const feeds: Record<string, G.TensorData> = {
+        x: randn('float32', c.x, 1),
+        w: randn('float32', c.w, 2),
+        ...(b ? { b: randn('float32', [c.w[1]!], 3) } : {}),
+      };
+      const want = await run(g, opts, feeds);
+      const got = await run(r.graph, r.exportOpts, feeds);
+      expect(got.shape).toEqual(want.shape);
+      const [gd, wd] = [got.data as Float32Array, want.data as Float32Array];
+      for (let i = 0; i < wd.length; i++)
+        expect(Math.abs(gd[i]! - wd[i]!)).toBeLessThan(1e-5 * (1 + Math.abs(wd[i]!)));
+    });
+  }
+});
