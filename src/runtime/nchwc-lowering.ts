@@ -25,7 +25,7 @@ import { intA, intsA, windowAttrs } from '../graph/ops/window.ts';
 import { tensor } from '../graph/tensor.ts';
 import type { ExportOptions } from '../graph/onnx/export.ts';
 import type { Graph } from '../graph/graph.ts';
-import { equivalentConvPads, flipSpatial } from './conv-transpose-as-conv.ts';
+import { equivalentPads, flipSpatial } from './conv-transpose-swap.ts';
 import { type RewriteContext, rewriteGraph, type Rewritten } from './rewrite-graph.ts';
 
 /** The ONNX Runtime domain of the blocked-layout kernels. */
@@ -160,7 +160,7 @@ class NchwcLowering {
     bias: Value | null,
     outChannels: number,
   ): Value[] | null {
-    const pads = equivalentConvPads(node, p);
+    const pads = equivalentPads(node, p);
     if (!pads) return null;
     const attrs = windowAttrs({ ...p, pads });
     return this.conv(node, x, this.reorderedWeight(w, true), bias, attrs, outChannels);

@@ -14,7 +14,7 @@ import { lowerToNchwc } from './nchwc-lowering.ts';
 import { decomposeElus } from './elu-decomposition.ts';
 import { padsByConcat } from './pad-by-concat.ts';
 import { separateMaxPools } from './separable-maxpool.ts';
-import { convTransposesAsConvs } from './conv-transpose-as-conv.ts';
+import { swapFewChannelConvs } from './conv-transpose-swap.ts';
 
 export interface SessionOptions {
   /** Intra-op threads; default: all cores. */
@@ -117,7 +117,7 @@ export class Session {
  * Exports `graph` and compiles it, first rewriting it for ONNX Runtime's faster kernels: Elu
  * as vectorised element-wise operators (elu-decomposition.ts), zero Pads as threaded Concats
  * (pad-by-concat.ts), 2-D MaxPools with Indices as two 1-D passes (separable-maxpool.ts),
- * stride-1 ConvTransposes with few input channels as Convs (conv-transpose-as-conv.ts),
+ * stride-1 convolutions with few channels on one side in the other form (conv-transpose-swap.ts),
  * and the convolutions lowered to the blocked kernels unless `opts.convLayout` is 'plain'
  * (nchwc-lowering.ts; the bytes handed to ONNX Runtime may then use com.microsoft.nchwc
  * operators). Files written by `exportOnnx` never contain any of these rewrites.
@@ -130,9 +130,9 @@ export async function compile(
   const elus = decomposeElus(graph, exportOpts);
   const pads = padsByConcat(elus.graph, elus.exportOpts);
   const pools = separateMaxPools(pads.graph, pads.exportOpts);
-  const convTs = convTransposesAsConvs(pools.graph, pools.exportOpts);
+  const convs = swapFewChannelConvs(pools.graph, pools.exportOpts);
   const block = opts.convLayout === 'plain' ? 0 : await nchwcBlockSize();
-  const lowered = block > 0 ? lowerToNchwc(convTs.graph, convTs.exportOpts, block) : convTs;
+  const lowered = block > 0 ? lowerToNchwc(convs.graph, convs.exportOpts, block) : convs;
   return Session.fromBytes(exportOnnx(lowered.graph, lowered.exportOpts), opts);
 }
 
