@@ -96,18 +96,15 @@ export function convWeightGradIm2col(x: Value, gy: Value, wShape: Shape, p: Conv
 }
 
 /**
- * dw from the per-tap products xs_t gy^T, each [N, G, C/G, M/G]: stacked (one Concat),
- * summed over the batch (one ReduceSum) and laid out as [M, C/G, ...kernel]. One reduction
- * per convolution instead of one per tap keeps the graph small (ONNX Runtime pays per node:
- * 30-40 ms of the NCSNv2 ngf 16 step on 1 thread).
+ * dw from the per-tap products xs_t gy^T, each [N, G, C/G, M/G]: each summed over the batch,
+ * stacked (one Concat of the small sums) and laid out as [M, C/G, ...kernel]. Summing before
+ * stacking keeps the N-fold products out of a Concat (75 MB per convolution for NCSNv2
+ * ngf 64, batch 128): 1.5-3.5% of that training step, no change for ngf 16 within the noise
+ * (docs/PERFORMANCE.md, "Batch sums before the tap stack").
  */
-function sumTapProducts(products: Value[], wShape: Shape, g: number): Value {
-  const [m, cg] = [
-    staticDim(wShape[0]!, 'the weight shape'),
-    staticDim(wShape[1]!, 'the weight shape'),
-  ];
-  const stacked = products.length === 1 ? products[0]! : concat(products, 0); // [K N, G, C/G, M/G]
-  const perTap = reduceSum(reshape(stacked, [products.length, -1, g, cg, m / g]), [1]); // [K, G, C/G, M/G]
+function sumTapProducts(products: Value[], wShape: Shape): Value {
+  const sums = products.map((p) => reduceSum(p, [0], true)); // each [1, G, C/G, M/G]
+  const perTap = sums.length === 1 ? sums[0]! : concat(sums, 0); // [K, G, C/G, M/G]
   return reshape(transpose(perTap, [1, 3, 2, 0]), wShape); // [M, C/G, ...kernel]
 }
 
@@ -203,7 +200,7 @@ export function convWeightGradWideRows(x: Value, gy: Value, wShape: Shape, p: Co
     const cols = pieces[start > 0 ? 1 : 0]!; // [N, G, C/G, Ho * R]
     return tapProduct(cols, gyRows);
   });
-  return sumTapProducts(perTap, wShape, g);
+  return sumTapProducts(perTap, wShape);
 }
 
 /**
@@ -235,5 +232,5 @@ export function convWeightGradPerTap(x: Value, gy: Value, wShape: Shape, p: Conv
     const cols = reshape(xs, [n, g, cg, -1]); // [N, G, C/G, L]
     return tapProduct(cols, gyRows);
   });
-  return sumTapProducts(perTap, wShape, g);
+  return sumTapProducts(perTap, wShape);
 }
