@@ -9,8 +9,8 @@
  * channels, and ConvTranspose as a GEMM whose inner dimension is the number of input channels
  * followed by col2im; with one channel on that side the GEMM degenerates into a
  * matrix-vector or outer product. A final convolution to one image channel (NCSN's end conv)
- * and its input gradient are such cases. Measured on one thread (docs/PERFORMANCE.md,
- * "Convolutions with few channels"), 3x3 pad 1:
+ * and its input gradient are such cases. Measured on one thread (bench/few-channel-convs.ts;
+ * docs/PERFORMANCE.md, "Convolutions with few channels"), 3x3 pad 1:
  * - Conv 16 -> 1 on [64, 16, 28, 28] 1.9-2.0 ms, as ConvTranspose 0.35; 64 -> 1 on
  *   [128, 64, 28, 28] 16.1-16.7 against 4.5-4.6;
  * - ConvTranspose 1 -> 16 on [64, 1, 28, 28] 1.7-1.8 ms, as Conv 0.48; 1 -> 64 on
