@@ -1,8 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import * as G from '../../src/graph/index.ts';
-import { exportOnnx } from '../../src/graph/onnx/export.ts';
+import { runUncompiled } from '../helpers/run-graph.ts';
 import { swapFewChannelConvs } from '../../src/runtime/conv-transpose-swap.ts';
-import { Session } from '../../src/runtime/session.ts';
 import { randn } from '../helpers/gradcheck.ts';
 
 // The Conv <-> ConvTranspose swap (runtime/conv-transpose-swap.ts) must compute what ONNX
@@ -105,13 +104,6 @@ const cases: Case[] = [
   },
 ];
 
-async function run(g: G.Graph, opts: G.ExportOptions, feeds: Record<string, G.TensorData>) {
-  const s = await Session.fromBytes(exportOnnx(g, opts));
-  const out = await s.run(feeds);
-  await s.release();
-  return out.y!;
-}
-
 describe('Conv <-> ConvTranspose for few channels', () => {
   for (const c of cases) {
     it(c.name, async () => {
@@ -130,8 +122,8 @@ describe('Conv <-> ConvTranspose for few channels', () => {
         w: randn('float32', c.w, 2),
         ...(b ? { b: randn('float32', [outChannels], 3) } : {}),
       };
-      const want = await run(g, opts, feeds);
-      const got = await run(r.graph, r.exportOpts, feeds);
+      const want = (await runUncompiled(g, opts, feeds)).y!;
+      const got = (await runUncompiled(r.graph, r.exportOpts, feeds)).y!;
       expect(got.shape).toEqual(want.shape);
       const [gd, wd] = [got.data as Float32Array, want.data as Float32Array];
       for (let i = 0; i < wd.length; i++)

@@ -1,8 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import * as G from '../../src/graph/index.ts';
-import { exportOnnx } from '../../src/graph/onnx/export.ts';
+import { runUncompiled } from '../helpers/run-graph.ts';
 import { padsByConcat } from '../../src/runtime/pad-by-concat.ts';
-import { Session } from '../../src/runtime/session.ts';
 import { randn } from '../helpers/gradcheck.ts';
 
 // The Pad-as-Concat rewrite (runtime/pad-by-concat.ts) must give the same bytes as ONNX
@@ -30,13 +29,6 @@ const cases: Case[] = [
   },
 ];
 
-async function run(g: G.Graph, opts: G.ExportOptions, feed: G.TensorData): Promise<G.TensorData> {
-  const s = await Session.fromBytes(exportOnnx(g, opts));
-  const out = await s.run({ x: feed });
-  await s.release();
-  return out.y!;
-}
-
 describe('Pad as Concat', () => {
   for (const c of cases) {
     it(c.name, async () => {
@@ -48,8 +40,8 @@ describe('Pad as Concat', () => {
       expect(r.replaced).toBe(c.replaced);
       expect(r.graph.nodes.some((n) => n.op === 'Pad')).toBe(c.replaced === 0);
       const feed = randn('float32', c.x, 5);
-      const want = await run(g, opts, feed);
-      const got = await run(r.graph, r.exportOpts, feed);
+      const want = (await runUncompiled(g, opts, { x: feed })).y!;
+      const got = (await runUncompiled(r.graph, r.exportOpts, { x: feed })).y!;
       expect(got.shape).toEqual(want.shape);
       expect(Array.from(got.data as Float32Array)).toEqual(Array.from(want.data as Float32Array));
     });

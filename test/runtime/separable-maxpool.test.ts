@@ -1,9 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import * as G from '../../src/graph/index.ts';
-import { exportOnnx, type ExportOptions } from '../../src/graph/onnx/export.ts';
+import { runUncompiled } from '../helpers/run-graph.ts';
 import { Rng } from '../../src/rng/rng.ts';
 import { separateMaxPools } from '../../src/runtime/separable-maxpool.ts';
-import { Session } from '../../src/runtime/session.ts';
 
 // The separable rewrite (runtime/separable-maxpool.ts) must reproduce ONNX Runtime's 2-D
 // MaxPool exactly: values, Indices (the row-major first maximum, ties included) and hence the
@@ -58,17 +57,6 @@ function tiedTensor(shape: readonly number[], rng: Rng): G.TensorData {
   return t;
 }
 
-async function runOnnx(
-  graph: G.Graph,
-  opts: ExportOptions,
-  feeds: Record<string, G.TensorData>,
-): Promise<Record<string, G.TensorData>> {
-  const s = await Session.fromBytes(exportOnnx(graph, opts), { threads: 1 });
-  const out = await s.run(feeds);
-  await s.release();
-  return out;
-}
-
 describe('separable MaxPool rewrite equals the 2-D MaxPool', () => {
   for (const [i, c] of cases.entries()) {
     it(c.name, async () => {
@@ -86,8 +74,8 @@ describe('separable MaxPool rewrite equals the 2-D MaxPool', () => {
         x: tiedTensor(c.x, rng),
         gy: G.tensor('float32', y.shape as number[], rng.normals(G.numel(y.shape as number[]))),
       };
-      const want = await runOnnx(g, opts, feeds);
-      const got = await runOnnx(r.graph, r.exportOpts, feeds);
+      const want = await runUncompiled(g, opts, feeds);
+      const got = await runUncompiled(r.graph, r.exportOpts, feeds);
       for (const k of ['y', 'indices', 'gx']) {
         expect(got[k]!.shape, k).toEqual(want[k]!.shape);
         expect(Array.from(got[k]!.data as ArrayLike<number | bigint>), k).toEqual(
