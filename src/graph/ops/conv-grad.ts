@@ -109,16 +109,18 @@ function sumTapProducts(products: Value[], wShape: Shape): Value {
 }
 
 /**
- * One tap's product cols gy^T, [N, G, C/G, M/G], from cols [N, G, C/G, L] and the output
- * gradient gyRows [N, G, M/G, L]. With one output channel per group (a final convolution
- * to one image channel) the product is a matrix-vector product per image, which MLAS runs
- * about 5x faster with the vector as the single row (gy cols^T, [N, G, 1, C/G], the same
- * bytes as [N, G, C/G, 1]) than as the single column.
+ * The per-tap product for output gradient gyRows [N, G, M/G, L]: cols [N, G, C/G, L] ->
+ * cols gy^T, [N, G, C/G, M/G] (gy^T built once for all taps). With one output channel per
+ * group (a final convolution to one image channel) that is a matrix-vector product per
+ * image, which MLAS runs about 5x faster with the vector as the single row (gy cols^T,
+ * [N, G, 1, C/G], the same bytes as [N, G, C/G, 1]) than as the single column.
  */
-function tapProduct(cols: Value, gyRows: Value): Value {
+function tapProduct(gyRows: Value): (cols: Value) => Value {
   const t = [0, 1, 3, 2];
-  if (gyRows.shape[2] !== 1) return matmul(cols, transpose(gyRows, t));
-  return reshape(matmul(gyRows, transpose(cols, t)), [...cols.shape.slice(0, 3), 1]);
+  if (gyRows.shape[2] === 1)
+    return (cols) => reshape(matmul(gyRows, transpose(cols, t)), [...cols.shape.slice(0, 3), 1]);
+  const gyT = transpose(gyRows, t); // [N, G, L, M/G]
+  return (cols) => matmul(cols, gyT);
 }
 
 /** Every kernel tap as a multi-index, in row-major order. */
@@ -188,7 +190,7 @@ export function convWeightGradWideRows(x: Value, gy: Value, wShape: Shape, p: Co
   const total = rows * r;
   const xf = reshape(xp, [n, g, cg, total]); // [N, G, C/G, rows * R]
   const gyWide = r > wo! ? pad(gy, [0, 0, 0, 0, 0, 0, 0, r - wo!]) : gy; // [N, M, Ho, R]
-  const gyRows = reshape(gyWide, [gy.shape[0]!, g, m / g, span]); // [N, G, M/G, Ho * R]
+  const product = tapProduct(reshape(gyWide, [gy.shape[0]!, g, m / g, span]));
   const perTap = kernelTaps(p.kernel).map(([i, j]) => {
     const start = i! * dh! * r + j! * dw!;
     const sizes = [start, span, total - start - span];
@@ -198,7 +200,7 @@ export function convWeightGradWideRows(x: Value, gy: Value, wShape: Shape, p: Co
       3,
     );
     const cols = pieces[start > 0 ? 1 : 0]!; // [N, G, C/G, Ho * R]
-    return tapProduct(cols, gyRows);
+    return product(cols);
   });
   return sumTapProducts(perTap, wShape);
 }
@@ -219,7 +221,7 @@ export function convWeightGradPerTap(x: Value, gy: Value, wShape: Shape, p: Conv
     ? pad(x, [0, 0, ...p.pads.slice(0, k), 0, 0, ...p.pads.slice(k)])
     : x; // [N, C, ...padded]
   const n = x.shape[0]!;
-  const gyRows = reshape(gy, [gy.shape[0]!, g, m / g, -1]); // [N, G, M/G, L]
+  const product = tapProduct(reshape(gy, [gy.shape[0]!, g, m / g, -1])); // gy [N, G, M/G, L]
   const perTap = kernelTaps(p.kernel).map((t) => {
     const starts = t.map((ti, i) => ti * p.dilations[i]!);
     const ends = starts.map((s0, i) => s0 + p.strides[i]! * (out[i]! - 1) + 1);
@@ -230,7 +232,7 @@ export function convWeightGradPerTap(x: Value, gy: Value, wShape: Shape, p: Conv
     );
     const xs = isX ? x : slice(xp, starts, ends, axes, p.strides); // [N, C, ...out]
     const cols = reshape(xs, [n, g, cg, -1]); // [N, G, C/G, L]
-    return tapProduct(cols, gyRows);
+    return product(cols);
   });
   return sumTapProducts(perTap, wShape);
 }
