@@ -27,6 +27,13 @@ export interface SessionOptions {
    * (nchwc-lowering.ts); 'plain' leaves the graph as built.
    */
   readonly convLayout?: 'nchwc' | 'plain';
+  /**
+   * Whether ONNX Runtime's intra-op threads spin while they wait for work (its default,
+   * true): the lowest latency on a quiet machine. false makes them block instead, which is
+   * steadier over long runs on shared or virtualised cores (docs/PERFORMANCE.md, "Two-thread
+   * slow periods": 12% faster sustained 2-thread training there). No effect with 1 thread.
+   */
+  readonly spinning?: boolean;
   /** Extra ONNX Runtime session config entries (e.g. 'session.intra_op.allow_spinning'). */
   readonly extra?: Readonly<Record<string, string>>;
   /**
@@ -34,6 +41,13 @@ export interface SessionOptions {
    * prefix (Chrome trace format); {@link Session.endProfiling} writes it and returns its path.
    */
   readonly profilePrefix?: string;
+}
+
+/** ONNX Runtime session config entries for `opts`: `extra`, and `spinning` unless `extra` sets it. */
+export function configEntries(opts: SessionOptions): Record<string, string> {
+  const spin: Record<string, string> =
+    opts.spinning === false ? { 'session.intra_op.allow_spinning': '0' } : {};
+  return { ...spin, ...opts.extra };
 }
 
 /** The default thread count: every core of this machine. */
@@ -60,7 +74,7 @@ export class Session {
       interOpNumThreads: 1,
       executionMode: 'sequential',
       graphOptimizationLevel: opts.optimization ?? 'all',
-      ...(opts.extra ? { extra: { ...opts.extra } } : {}),
+      extra: configEntries(opts),
       ...(opts.profilePrefix
         ? { enableProfiling: true, profileFilePrefix: opts.profilePrefix }
         : {}),

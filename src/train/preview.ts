@@ -6,7 +6,7 @@
  */
 import type { ParamLayout } from '../nn/params.ts';
 import type { Rng } from '../rng/rng.ts';
-import { Session } from '../runtime/session.ts';
+import { Session, type SessionOptions } from '../runtime/session.ts';
 import { annealedLangevin } from '../sampling/annealed-langevin.ts';
 import { ncsnv2StepSize } from '../score/ncsnv2-rules.ts';
 import { sessionScoreFn } from '../score/onnx-score.ts';
@@ -33,10 +33,10 @@ export async function previewSamples(
   info: RunInfo,
   rng: Rng,
   count: number,
-  threads?: number,
+  sessionOpts: SessionOptions = {},
 ): Promise<Float32Array> {
   const bytes = exportScoreModel(model.net, layout, ema, info.dataShape);
-  const session = await Session.fromBytes(bytes, { threads });
+  const session = await Session.fromBytes(bytes, sessionOpts);
   try {
     const sigmas = subsample(info.sigmas);
     const gamma = sigmas.length > 1 ? sigmas[0]! / sigmas[1]! : 1.1;

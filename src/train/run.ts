@@ -54,6 +54,8 @@ export interface RunInfo {
 
 export interface RunOptions {
   readonly threads?: number;
+  /** ONNX Runtime's spinning threads (SessionOptions.spinning); default on. */
+  readonly spinning?: boolean;
   /** Resume: the checkpoint's run info (schedule), and a loader for its state given the layout. */
   readonly resume?: {
     readonly info: RunInfo;
@@ -189,7 +191,7 @@ export async function runTraining(
       emaDecay: cfg.optim.ema,
     },
     (layout) => layout.initialize(Rng.derive(cfg.seed, INIT)),
-    { threads: opts.threads },
+    { threads: opts.threads, spinning: opts.spinning },
   );
   const layout = trainer.layout;
   io.log(`model ${cfg.model.name}: ${layout.describeCount()} parameters (${layout.size})`);
@@ -248,7 +250,7 @@ export async function runTraining(
               info,
               rng,
               cfg.log.sampleCount,
-              opts.threads,
+              { threads: opts.threads, spinning: opts.spinning },
             );
             await io.writeSamples!(step, samples, dataShape, range);
           }

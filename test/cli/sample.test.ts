@@ -45,8 +45,10 @@ describe('scorekit sample', () => {
     await sample([...args, '--seed', '5', '--out', out('a.npy')]);
     await sample([...args, '--seed', '5', '--out', out('b.npy')]);
     await sample([...args, '--seed', '6', '--out', out('c.npy')]);
-    const [a, b, c] = ['a', 'b', 'c'].map((k) => readFileSync(out(`${k}.npy`)));
+    await sample([...args, '--seed', '5', '--no-spin', '--out', out('d.npy')]);
+    const [a, b, c, d] = ['a', 'b', 'c', 'd'].map((k) => readFileSync(out(`${k}.npy`)));
     expect(Buffer.compare(a!, b!)).toBe(0);
+    expect(Buffer.compare(a!, d!)).toBe(0); // --no-spin changes waiting, not results
     expect(Buffer.compare(a!, c!)).not.toBe(0);
     expect(load(out('a.npy')).shape).toEqual([300, 2]);
   });

@@ -55,6 +55,7 @@ describe('scorekit train / export', () => {
       String(last + 50),
       '--threads',
       '1',
+      '--no-spin',
     ]);
     expect(r.stderr).toContain(`resumed at step ${last}`);
     expect(r.code).toBe(0);

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import * as G from '../../src/graph/index.ts';
-import { compile, Session } from '../../src/runtime/session.ts';
+import { compile, configEntries, Session } from '../../src/runtime/session.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'scorekit-session-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -21,6 +21,21 @@ describe('Session', () => {
     await expect(Session.fromBytes(bytes, { threads: 0 })).rejects.toThrow(
       /threads must be a positive integer, got 0/,
     );
+  });
+
+  it('spinning false blocks the idle threads unless extra says otherwise', async () => {
+    const off = { 'session.intra_op.allow_spinning': '0' };
+    expect(configEntries({})).toEqual({});
+    expect(configEntries({ spinning: true })).toEqual({});
+    expect(configEntries({ spinning: false })).toEqual(off);
+    expect(configEntries({ spinning: false, extra: { a: 'b' } })).toEqual({ ...off, a: 'b' });
+    const on = { 'session.intra_op.allow_spinning': '1' };
+    expect(configEntries({ spinning: false, extra: on })).toEqual(on);
+    const { g, x, y } = doubler();
+    const s = await compile(g, { inputs: [x], outputs: { y } }, { threads: 2, spinning: false });
+    const r = await s.run({ x: G.tensor('float32', [3], [1, 2, 3]) });
+    await s.release();
+    expect(Array.from(r.y!.data as Float32Array)).toEqual([2, 4, 6]);
   });
 
   it('profilePrefix records one kernel event per node and run, written by endProfiling', async () => {

@@ -53,6 +53,8 @@ ${SAMPLER_HELP}  --shape D1,D2,...   shape of one sample (default: scorekit.data
   --batch-size B      samples per batch; memory is bounded by it (default 1000)
   --seed S            random seed (default 0); same seed and threads give identical files
   --threads T         ONNX Runtime threads (default: all cores)
+  --no-spin           ONNX Runtime's idle threads block instead of spinning: steadier
+                      on shared or virtualised cores (docs/PERFORMANCE.md)
   --no-denoise        skip the final denoising step (Tweedie's formula)
   --grid FILE.png     a PNG of the first ${GRID_MAX} samples (images [C, H, W]) or a scatter
                       plot of up to ${SCATTER_MAX} points (2-D data)
@@ -74,6 +76,7 @@ export const SAMPLER_OPTIONS: OptionTable = {
   'batch-size': { type: 'string' },
   seed: { type: 'string' },
   threads: { type: 'string' },
+  'no-spin': { type: 'boolean' },
   'no-denoise': { type: 'boolean' },
 };
 
@@ -106,7 +109,10 @@ export async function runSample(flags: Flags): Promise<void> {
   const gifPath = flags.string('gif');
   // 2. The model file and the sample shape.
   const bytes = await readOnnxFile(modelPath);
-  const model = await openScoreModel(bytes, modelPath, { threads });
+  const model = await openScoreModel(bytes, modelPath, {
+    threads,
+    spinning: !flags.bool('no-spin'),
+  });
   try {
     const dataShape = resolveShape(flags.intList('shape'), model.info);
     if (gridPath) figureKind(dataShape);

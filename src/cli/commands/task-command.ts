@@ -55,6 +55,8 @@ ${SAMPLER_HELP}  --shape D1,D2,...   shape of one sample (default: scorekit.data
   --batch-size B      samples per sampler batch (default 1000)
   --seed S            random seed (default 0)
   --threads T         ONNX Runtime threads (default: all cores)
+  --no-spin           ONNX Runtime's idle threads block instead of spinning: steadier
+                      on shared or virtualised cores (docs/PERFORMANCE.md)
   --no-denoise        skip the final denoising step (Tweedie's formula)
   --verbose           stack traces on errors
 Outputs are float32 [M, K, ...D] (.npy), or a PNG grid (.png): one row per observation,
@@ -77,7 +79,10 @@ export async function runTaskCommand(
   const threads = flags.int('threads', 1) ?? defaultThreads();
   const opened: ScoreModel[] = [];
   const open = async (path: string): Promise<ScoreModel> => {
-    const m = await openScoreModel(await readOnnxFile(path), path, { threads });
+    const m = await openScoreModel(await readOnnxFile(path), path, {
+      threads,
+      spinning: !flags.bool('no-spin'),
+    });
     opened.push(m);
     return m;
   };

@@ -49,6 +49,8 @@ ${presetList}
                        ('auto': NCSNv2 techniques 1 and 2 computed from the data)
   --seed S             random seed (default 0): same seed, same threads -> same run
   --threads T          ONNX Runtime threads (default: all cores)
+  --no-spin            ONNX Runtime's idle threads block instead of spinning: steadier
+                       on shared or virtualised cores (docs/PERFORMANCE.md)
   --checkpoint-every K --keep N   checkpoint cadence and how many to keep
   --sample-every K     EMA sample pictures every K steps (0: off)
   --log-every K        metrics.jsonl cadence
@@ -72,6 +74,7 @@ ${presetList}
     'num-scales': { type: 'string' },
     seed: { type: 'string' },
     threads: { type: 'string' },
+    'no-spin': { type: 'boolean' },
     'checkpoint-every': { type: 'string' },
     keep: { type: 'string' },
     'sample-every': { type: 'string' },
@@ -207,7 +210,12 @@ async function runTrain(flags: Flags): Promise<void> {
         progress: (step, _total, loss, rate) =>
           bar.update(step, `loss ${loss.toPrecision(4)} ${rate.toFixed(0)} ex/s`),
       },
-      { threads: flags.int('threads', 1), resume, signal: controller.signal },
+      {
+        threads: flags.int('threads', 1),
+        spinning: !flags.bool('no-spin'),
+        resume,
+        signal: controller.signal,
+      },
     );
     const how = r.outcome.stopped === 'aborted' ? 'stopped by Ctrl-C' : 'finished';
     process.stderr.write(
