@@ -75,26 +75,33 @@ function fewChannels(node: Node, w: Value): boolean {
   return a < FEW_CHANNELS && a < b;
 }
 
-/** The equivalent convolution of the other kind, if `node` is one this rewrite handles. */
-function swapped(node: Node, ctx: RewriteContext): Value[] | null {
+/** The parameters and new pads of `node` if it is a convolution this rewrite handles. */
+function swappable(node: Node): { p: ConvParams; pads: number[] } | null {
   if ((node.op !== 'Conv' && node.op !== 'ConvTranspose') || node.domain !== '') return null;
-  const [x, w, bias] = node.inputs;
+  const [x, w] = node.inputs;
   if (!x || !w || w.rank < 3 || !w.shape.slice(2).every((d) => typeof d === 'number')) return null;
   const p = convParams(node.attrs, w);
   if (p.group !== 1 || !fewChannels(node, w)) return null;
   const pads = equivalentPads(node, p);
-  if (!pads) return null;
+  return pads ? { p, pads } : null;
+}
+
+/** The equivalent convolution of the other kind, if `node` is one this rewrite handles. */
+function swapped(node: Node, ctx: RewriteContext): Value[] | null {
+  const s = swappable(node);
+  if (!s) return null;
+  const [x, w, bias] = node.inputs as [Value, Value, Value | null | undefined];
   const perm = [1, 0, ...Array.from({ length: w.rank - 2 }, (_, i) => i + 2)];
   const flipped = ctx.apply('Transpose', [flipSpatial(ctx, ctx.map(w))], {
     perm: { type: 'ints', value: perm },
   });
   const op = node.op === 'Conv' ? 'ConvTranspose' : 'Conv';
   const inputs = [ctx.map(x), flipped, bias ? ctx.map(bias) : null];
-  return [ctx.apply(op, inputs, windowAttrs({ ...p, pads }))];
+  return [ctx.apply(op, inputs, windowAttrs({ ...s.p, pads: s.pads }))];
 }
 
 /** Rewrites every qualifying Conv and ConvTranspose of `graph`; unchanged if none. */
 export function swapFewChannelConvs(graph: Graph, exportOpts: ExportOptions): Rewritten {
-  const r = rewriteGraph(graph, exportOpts, swapped, 'convswap');
-  return r.replaced === 0 ? { graph, exportOpts, replaced: 0 } : r;
+  if (!graph.nodes.some((n) => swappable(n) !== null)) return { graph, exportOpts, replaced: 0 };
+  return rewriteGraph(graph, exportOpts, swapped, 'convswap');
 }

@@ -177,6 +177,7 @@ export async function runTraining(
     `${objective.name}: noise levels ${sigmas.length}, sigma ${sigmas[0]!.toPrecision(4)} .. ${sigmas[sigmas.length - 1]!.toPrecision(4)}`,
   );
   const B = cfg.batchSize;
+  const sessionOpts = { threads: opts.threads, spinning: opts.spinning };
   const trainer = await TrainStep.create(
     {
       inputs: objective.inputs(B, dataShape),
@@ -191,7 +192,7 @@ export async function runTraining(
       emaDecay: cfg.optim.ema,
     },
     (layout) => layout.initialize(Rng.derive(cfg.seed, INIT)),
-    { threads: opts.threads, spinning: opts.spinning },
+    sessionOpts,
   );
   const layout = trainer.layout;
   io.log(`model ${cfg.model.name}: ${layout.describeCount()} parameters (${layout.size})`);
@@ -250,7 +251,7 @@ export async function runTraining(
               info,
               rng,
               cfg.log.sampleCount,
-              { threads: opts.threads, spinning: opts.spinning },
+              sessionOpts,
             );
             await io.writeSamples!(step, samples, dataShape, range);
           }
