@@ -140,11 +140,18 @@ function kernelTaps(kernel: readonly number[]): number[][] {
 
 /**
  * Gradient w.r.t. the weight [M, C / G, ...kernel] of Conv(x, w) without an im2col tensor:
- * {@link convWeightGradShiftStacks} where it applies, else tap by tap,
- * {@link convWeightGradWideRows} or {@link convWeightGradPerTap}.
+ * {@link convWeightGradShiftStacks} where it applies, else {@link convWeightGradTapByTap}.
  */
 export function convWeightGrad(x: Value, gy: Value, wShape: Shape, p: ConvParams): Value {
   if (shiftStacksApply(x, gy, p)) return convWeightGradShiftStacks(x, gy, wShape, p);
+  return convWeightGradTapByTap(x, gy, wShape, p);
+}
+
+/**
+ * The weight gradient tap by tap: {@link convWeightGradWideRows} where it applies, else
+ * {@link convWeightGradPerTap}.
+ */
+export function convWeightGradTapByTap(x: Value, gy: Value, wShape: Shape, p: ConvParams): Value {
   if (wideRowsApply(x, gy, p)) return convWeightGradWideRows(x, gy, wShape, p);
   return convWeightGradPerTap(x, gy, wShape, p);
 }

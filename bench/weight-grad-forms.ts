@@ -1,0 +1,74 @@
+/**
+ * The convolution weight gradient's forms on the NCSNv2 layer shapes, interleaved in one
+ * process: the tap-by-tap form (wide rows where they apply, else per-tap Slices) against the
+ * shift stacks (src/graph/ops/conv-grad.ts; docs/PERFORMANCE.md, "Shift stacks"). Each case
+ * is a 3x3 convolution with padding = dilation (the output as large as the input).
+ *
+ * Usage: npx tsx bench/weight-grad-forms.ts [threads] [cases]
+ * cases: "N,C,M,H,D;..." (batch, input channels, output channels, image size, dilation);
+ * the default is the NCSNv2 ngf 16 (batch 64) and ngf 64 (batch 128) layers.
+ */
+import * as G from '../src/graph/index.ts';
+import { Rng } from '../src/rng/rng.ts';
+import { compile, type Session } from '../src/runtime/session.ts';
+
+const threads = Number(process.argv[2] ?? '1');
+const DEFAULT_CASES =
+  '64,16,16,28,1;64,32,32,14,1;64,32,32,14,2;64,32,32,14,4;64,16,16,14,1;64,16,1,28,1;' +
+  '64,32,16,14,1;128,64,64,28,1;128,128,128,14,1;128,128,128,14,4;128,64,1,28,1';
+const cases = (process.argv[3] ?? DEFAULT_CASES).split(';').map((c) => c.split(',').map(Number));
+
+type Form = (x: G.Value, gy: G.Value, wShape: G.Shape, p: G.ConvParams) => G.Value;
+const FORMS: Record<string, Form> = {
+  'per tap': G.convWeightGradTapByTap,
+  'shift stacks': G.convWeightGradShiftStacks,
+};
+
+function median(a: readonly number[]): number {
+  return [...a].sort((p, q) => p - q)[Math.floor(a.length / 2)]!;
+}
+
+async function session(form: Form, n: number, c: number, m: number, h: number, d: number) {
+  const g = new G.Graph();
+  const x = g.input('x', 'float32', [n, c, h, h]);
+  const gy = g.input('gy', 'float32', [n, m, h, h]);
+  const p: G.ConvParams = {
+    kernel: [3, 3],
+    strides: [1, 1],
+    pads: [d, d, d, d],
+    dilations: [d, d],
+    group: 1,
+  };
+  const dw = form(x, gy, [m, c, 3, 3], p);
+  return compile(g, { inputs: [x, gy], outputs: { dw } }, { threads });
+}
+
+console.log(`${threads} thread(s); ms per weight gradient, median of interleaved runs\n`);
+const names = Object.keys(FORMS);
+console.log(
+  `| N, C -> M, size, dilation | ${names.join(' | ')} |\n|---|${names.map(() => '---|').join('')}`,
+);
+for (const [n, c, m, h, d] of cases as [number, number, number, number, number][]) {
+  const sessions: Session[] = [];
+  for (const form of Object.values(FORMS)) sessions.push(await session(form, n, c, m, h, d));
+  const rng = new Rng(1);
+  const feed = {
+    x: G.tensor('float32', [n, c, h, h], rng.fillNormal(new Float32Array(n * c * h * h))),
+    gy: G.tensor('float32', [n, m, h, h], rng.fillNormal(new Float32Array(n * m * h * h))),
+  };
+  for (const s of sessions) for (let i = 0; i < 3; i++) await s.run(feed);
+  const reps = Math.min(60, Math.max(10, Math.round(2e8 / (n * c * m * h * h))));
+  const ms: number[][] = sessions.map(() => []);
+  for (let r = 0; r < reps; r++)
+    for (const [k, s] of sessions.entries()) {
+      const t0 = performance.now();
+      await s.run(feed);
+      ms[k]!.push(performance.now() - t0);
+    }
+  const t = ms.map(median);
+  const cells = t.map((v, k) =>
+    k === 0 ? v.toFixed(2) : `${v.toFixed(2)} (${(v / t[0]!).toFixed(2)})`,
+  );
+  console.log(`| ${n}, ${c} -> ${m}, ${h}x${h}, ${d} | ${cells.join(' | ')} |`);
+  for (const s of sessions) await s.release();
+}
