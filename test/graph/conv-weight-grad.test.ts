@@ -94,4 +94,9 @@ describe('shiftStacksApply', () => {
     const [x1, gy1] = inputs({ ...c, pads: [1, 1, 1, 1] });
     expect(G.shiftStacksApply(x1, gy1, params({ ...c, pads: [1, 1, 1, 1] }))).toBe(true);
   });
+  it('leaves a 1x1 convolution to the per-tap form, which copies nothing', () => {
+    const c: Case = { name: '', x: [1, 2, 8, 8], w: [2, 2, 1, 1], pads: [0, 0, 0, 0] };
+    const [x, gy] = inputs(c);
+    expect(G.shiftStacksApply(x, gy, params(c))).toBe(false);
+  });
 });

@@ -306,12 +306,13 @@ function shiftStackGeometry(
 const MAX_SHIFT_STACK_OVERHEAD = 1.6;
 
 /**
- * Whether {@link convWeightGradShiftStacks} applies: 2-D, stride 1, static shapes, an output
- * as wide as the input, column shifts that wrap at most one row, and at most
+ * Whether {@link convWeightGradShiftStacks} applies: 2-D, stride 1, more than one tap,
+ * static shapes, an output as wide as the input, column shifts that wrap at most one row, and at most
  * {@link MAX_SHIFT_STACK_OVERHEAD} extra multiply-adds.
  */
 export function shiftStacksApply(x: Value, gy: Value, p: ConvParams): boolean {
   if (p.kernel.length !== 2 || p.strides.some((s) => s !== 1)) return false;
+  if (p.kernel.every((k) => k === 1)) return false; // one tap: the per-tap form copies nothing
   if (![...x.shape, ...gy.shape].every((d) => typeof d === 'number')) return false;
   const w = x.shape[3] as number;
   if (gy.shape[3] !== w) return false;
