@@ -182,7 +182,9 @@ const cases: Record<string, Build> = {
   'dW Gather im2col [N,CK,L] x gy^T + ReduceSum': (x, _w, gy) => dwFromCols(gatherIm2col(x), gy),
   'dW separable one-hot im2col x gy^T + ReduceSum': (x, _w, gy) =>
     dwFromCols(separableIm2col(x), gy),
-  'dW per tap: Pad, strided Slice, batched MatMul, ReduceSum (convWeightGrad)': (x, _w, gy) =>
+  'dW tap by tap: wide-row windows, batched MatMul, ReduceSum': (x, _w, gy) =>
+    G.convWeightGradTapByTap(x, gy, [M, C, K, K], WINDOW),
+  'dW shift stacks: one batched MatMul (convWeightGrad)': (x, _w, gy) =>
     G.convWeightGrad(x, gy, [M, C, K, K], WINDOW),
   'dX ConvTranspose': (_x, w, gy) => raw('ConvTranspose', [gy, w], convAttrs, [N, C, H, H]),
   'dX Conv with flipped transposed weight': (_x, w, gy) => {
