@@ -24,6 +24,7 @@ export * from './onnx/import.ts';
 export * from './ops/window.ts';
 export * from './ops/conv.ts';
 export * from './ops/conv-grad.ts';
+export * from './ops/conv-shift-stacks.ts';
 export * from './ops/pool.ts';
 export * from './ops/resize.ts';
 export * from './ops/instance-norm.ts';

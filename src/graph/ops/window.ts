@@ -121,6 +121,12 @@ export function spatialRank(x: Value, what: string): number {
   return x.rank - 2;
 }
 
+/** `d` as a number; throws "`what` must be static" if it is symbolic. */
+export function staticSize(d: Dim, what: string): number {
+  if (typeof d !== 'number') throw new Error(`${what} must be static`);
+  return d;
+}
+
 /** The static spatial sizes of `x` [N, C, ...spatial]; throws if any is symbolic. */
 export function staticSpatial(x: Value, what: string): number[] {
   const s = x.shape.slice(2);
