@@ -21,7 +21,7 @@ import { staticSize } from './window.ts';
 /** Zeros [...lead, size] (static shapes), for the pieces of a Concat. */
 function zeroPiece(like: Value, size: number): Value {
   const dims = [...like.shape.slice(0, -1), size].map((d) =>
-    staticSize(d, 'convolution gradient: the batch size'),
+    staticSize(d, 'convolution gradient: the shape of a zero block'),
   );
   return constantOfShape(int64s(like.graph, dims), 0, like.dtype);
 }
@@ -75,8 +75,8 @@ const MAX_SHIFT_STACK_OVERHEAD = 1.6;
 
 /**
  * Whether {@link convWeightGradShiftStacks} applies: 2-D, stride 1, more than one tap,
- * static shapes, an output as wide as the input, column shifts that wrap at most one row, and at most
- * {@link MAX_SHIFT_STACK_OVERHEAD} extra multiply-adds.
+ * static shapes, an output as wide as the input, column shifts that wrap at most one row,
+ * and at most {@link MAX_SHIFT_STACK_OVERHEAD} extra multiply-adds.
  */
 export function shiftStacksApply(x: Value, gy: Value, p: ConvParams): boolean {
   if (p.kernel.length !== 2 || p.strides.some((s) => s !== 1)) return false;
