@@ -20,7 +20,7 @@ const cases = (process.argv[3] ?? DEFAULT_CASES).split(';').map((c) => c.split('
 
 type Form = (x: G.Value, gy: G.Value, wShape: G.Shape, p: G.ConvParams) => G.Value;
 const FORMS: Record<string, Form> = {
-  'per tap': G.convWeightGradTapByTap,
+  'tap by tap': G.convWeightGradTapByTap,
   'shift stacks': G.convWeightGradShiftStacks,
 };
 
