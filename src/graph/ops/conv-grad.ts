@@ -8,8 +8,8 @@
  * - weight gradient of a 2-D stride-1 convolution whose output is as wide as its input
  *   (every NCSN / NCSNv2 / U-Net 3x3 convolution): "shift stacks" (conv-shift-stacks.ts),
  *   one batched MatMul of the column-shifted input rows by the row-shifted output-gradient
- *   rows, 10-46% faster than the per-tap forms below on the NCSNv2 layers and 4-9% of the
- *   NCSNv2 training step (docs/PERFORMANCE.md, "Shift stacks");
+ *   rows, 10-46% faster than the per-tap forms below on the NCSNv2 layers (equal at
+ *   dilation 4), 4-9% of the NCSNv2 training step (docs/PERFORMANCE.md, "Shift stacks");
  * - otherwise, per kernel tap, the window of the padded input that the tap sees (a plain
  *   copy) times the output gradient as one batched MatMul, summed over the batch; this
  *   beat the earlier im2col by a depthwise Conv with one-hot kernels (kept as

@@ -2,8 +2,8 @@
  * The weight gradient of a 2-D stride-1 convolution whose output is as wide as its input as
  * ONE batched MatMul per convolution ("shift stacks"); chosen by convWeightGrad
  * (conv-grad.ts) wherever {@link shiftStacksApply} holds: every NCSN / NCSNv2 / U-Net 3x3
- * convolution. 10-46% faster than the tap-by-tap forms on the NCSNv2 layers and 4-9% of the
- * NCSNv2 training step (docs/PERFORMANCE.md, "Shift stacks").
+ * convolution. 10-46% faster than the tap-by-tap forms on the NCSNv2 layers (equal at
+ * dilation 4), 4-9% of the NCSNv2 training step (docs/PERFORMANCE.md, "Shift stacks").
  */
 import type { Value } from '../graph.ts';
 import type { Shape } from '../shape.ts';
