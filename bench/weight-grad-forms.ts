@@ -1,8 +1,8 @@
 /**
  * The convolution weight gradient's forms on the NCSNv2 layer shapes, interleaved in one
  * process: the tap-by-tap form (wide rows where they apply, else per-tap Slices) against the
- * shift stacks (src/graph/ops/conv-grad.ts; docs/PERFORMANCE.md, "Shift stacks"). Each case
- * is a 3x3 convolution with padding = dilation (the output as large as the input).
+ * shift stacks (src/graph/ops/conv-shift-stacks.ts; docs/PERFORMANCE.md, "Shift stacks").
+ * Each case is a 3x3 convolution with padding = dilation (the output as large as the input).
  *
  * Usage: npx tsx bench/weight-grad-forms.ts [threads] [cases]
  * cases: "N,C,M,H,D;..." (batch, input channels, output channels, image size, dilation);
