@@ -6,11 +6,12 @@
  *
  * Usage: npx tsx bench/profile-train.ts [--case ncsnv2-16] [--threads 1] [--steps 4]
  *          [--warmup 2] [--top 25] [--plain] [--per-tensor] [--extra key=value,...]
+ *          [--keep-trace FILE]
  * (--plain: no NCHWc lowering; --per-tensor: TrainStep's per-tensor parameter layout instead
  * of the flat default; --extra: ONNX Runtime session config entries, e.g.
- * session.intra_op.allow_spinning=0.)
+ * session.intra_op.allow_spinning=0; --keep-trace: copy ONNX Runtime's Chrome-trace JSON to FILE.)
  */
-import { readdirSync, readFileSync, rmSync, mkdtempSync } from 'node:fs';
+import { copyFileSync, readdirSync, readFileSync, rmSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Rng } from '../src/rng/rng.ts';
@@ -75,6 +76,8 @@ if (!file) throw new Error(`ONNX Runtime wrote no profile into ${dir}`);
 const events = (JSON.parse(readFileSync(join(dir, file), 'utf8')) as TraceEvent[]).filter(
   (e) => e.cat === 'Node' && e.name.endsWith('_kernel_time'),
 );
+const keep = arg('keep-trace', '');
+if (keep) copyFileSync(join(dir, file), keep);
 rmSync(dir, { recursive: true });
 
 // Node events of every run; keep the last `steps` runs (each node runs once per step).

@@ -1,7 +1,10 @@
 /**
  * The convolution weight gradient's forms on the NCSNv2 layer shapes, interleaved in one
  * process: the tap-by-tap form (wide rows where they apply, else per-tap Slices) against the
- * shift stacks (src/graph/ops/conv-shift-stacks.ts; docs/PERFORMANCE.md, "Shift stacks").
+ * shift stacks (src/graph/ops/conv-shift-stacks.ts; docs/PERFORMANCE.md, "Shift stacks") and
+ * the gradient as a convolution (src/graph/ops/conv-weight-grad-as-conv.ts, run here on the
+ * blocked kernels wherever this CPU has them and the channels allow; a * marks the cases
+ * where convWeightGrad picks it).
  * Each case is a 3x3 convolution with padding = dilation (the output as large as the input).
  *
  * Usage: npx tsx bench/weight-grad-forms.ts [threads] [cases]
@@ -10,6 +13,7 @@
  */
 import * as G from '../src/graph/index.ts';
 import { Rng } from '../src/rng/rng.ts';
+import { nchwcBlockSize } from '../src/runtime/nchwc-block-size.ts';
 import { compile, type Session } from '../src/runtime/session.ts';
 
 const threads = Number(process.argv[2] ?? '1');
@@ -22,28 +26,36 @@ type Form = (x: G.Value, gy: G.Value, wShape: G.Shape, p: G.ConvParams) => G.Val
 const FORMS: Record<string, Form> = {
   'tap by tap': G.convWeightGradTapByTap,
   'shift stacks': G.convWeightGradShiftStacks,
+  'as conv': G.convWeightGradAsConv,
 };
 
 function median(a: readonly number[]): number {
   return [...a].sort((p, q) => p - q)[Math.floor(a.length / 2)]!;
 }
 
-async function session(form: Form, n: number, c: number, m: number, h: number, d: number) {
-  const g = new G.Graph();
-  const x = g.input('x', 'float32', [n, c, h, h]);
-  const gy = g.input('gy', 'float32', [n, m, h, h]);
-  const p: G.ConvParams = {
-    kernel: [3, 3],
-    strides: [1, 1],
-    pads: [d, d, d, d],
-    dilations: [d, d],
-    group: 1,
-  };
-  const dw = form(x, gy, [m, c, 3, 3], p);
-  return compile(g, { inputs: [x, gy], outputs: { dw } }, { threads });
+/** A 3x3 convolution with padding = dilation = d. */
+function convParams(d: number): G.ConvParams {
+  return { kernel: [3, 3], strides: [1, 1], pads: [d, d, d, d], dilations: [d, d], group: 1 };
 }
 
-console.log(`${threads} thread(s); ms per weight gradient, median of interleaved runs\n`);
+/** The graph inputs x [n, c, h, h] and gy [n, m, h, h]. */
+function inputs(n: number, c: number, m: number, h: number): [G.Value, G.Value] {
+  const g = new G.Graph();
+  return [g.input('x', 'float32', [n, c, h, h]), g.input('gy', 'float32', [n, m, h, h])];
+}
+
+async function session(form: Form, n: number, c: number, m: number, h: number, d: number) {
+  const [x, gy] = inputs(n, c, m, h);
+  const dw = form(x, gy, [m, c, 3, 3], convParams(d));
+  return compile(x.graph, { inputs: [x, gy], outputs: { dw } }, { threads });
+}
+
+const block = await nchwcBlockSize();
+
+console.log(
+  `${threads} thread(s), NCHWc block ${block}; ms per weight gradient, median of interleaved ` +
+    `runs (ratio to tap by tap); *: convWeightGrad takes "as conv" there\n`,
+);
 const names = Object.keys(FORMS);
 console.log(
   `| N, C -> M, size, dilation | ${names.join(' | ')} |\n|---|${names.map(() => '---|').join('')}`,
@@ -66,9 +78,10 @@ for (const [n, c, m, h, d] of cases as [number, number, number, number, number][
       ms[k]!.push(performance.now() - t0);
     }
   const t = ms.map(median);
+  const chosen = G.asConvApplies(...inputs(n, c, m, h), convParams(d), block) ? '*' : '';
   const cells = t.map((v, k) =>
     k === 0 ? v.toFixed(2) : `${v.toFixed(2)} (${(v / t[0]!).toFixed(2)})`,
   );
-  console.log(`| ${n}, ${c} -> ${m}, ${h}x${h}, ${d} | ${cells.join(' | ')} |`);
+  console.log(`| ${n}, ${c} -> ${m}, ${h}x${h}, ${d}${chosen} | ${cells.join(' | ')} |`);
   for (const s of sessions) await s.release();
 }

@@ -4,7 +4,7 @@
  */
 import { isFloat } from './dtype.ts';
 import { describeNode, type Node, type Value } from './graph.ts';
-import { findOp } from './op-registry.ts';
+import { findOp, type GradOptions } from './op-registry.ts';
 import { add } from './ops/elementwise.ts';
 import { constantOfShape } from './ops/fill.ts';
 import { shapeOf } from './ops/layout.ts';
@@ -12,12 +12,14 @@ import { shapeOf } from './ops/layout.ts';
 /**
  * Gradients of `sum(seeds[i] * outputs[i])` with respect to each value in `wrt`.
  * With no seeds, every output is seeded with ones (so a scalar loss gives its gradient).
- * A `wrt` value the outputs do not depend on gets a zero gradient.
+ * A `wrt` value the outputs do not depend on gets a zero gradient. `options` tell the rules
+ * about the runtime that will run the graph (e.g. which convolution-gradient forms are fast).
  */
 export function grad(
   outputs: Value | readonly Value[],
   wrt: readonly Value[],
   seeds?: readonly Value[],
+  options: GradOptions = {},
 ): Value[] {
   const outs = Array.isArray(outputs) ? (outputs as readonly Value[]) : [outputs as Value];
   if (outs.length === 0) throw new Error('grad: no outputs to differentiate');
@@ -42,7 +44,7 @@ export function grad(
     if (!needs.some(Boolean)) continue;
     const rule = node.domain === '' ? findOp(node.op)?.vjp : undefined;
     if (!rule) throw new Error(`grad: no gradient rule for ${describeNode(node)}`);
-    const gradInputs = rule({ node, gradOutputs, needs });
+    const gradInputs = rule({ node, gradOutputs, needs, options });
     node.inputs.forEach((v, i) => {
       const g = gradInputs[i];
       if (!v || !needs[i] || !g) return;

@@ -25,6 +25,7 @@ export * from './ops/window.ts';
 export * from './ops/conv.ts';
 export * from './ops/conv-grad.ts';
 export * from './ops/conv-shift-stacks.ts';
+export * from './ops/conv-weight-grad-as-conv.ts';
 export * from './ops/pool.ts';
 export * from './ops/resize.ts';
 export * from './ops/instance-norm.ts';

@@ -13,6 +13,19 @@ export interface VjpContext {
   readonly gradOutputs: readonly (Value | null)[];
   /** Whether each input needs a gradient (depends on a differentiated value, float dtype). */
   readonly needs: readonly boolean[];
+  /** What `grad` was told about the runtime that will run the graph. */
+  readonly options: GradOptions;
+}
+
+/** What gradient rules may know about the runtime that will run the differentiated graph. */
+export interface GradOptions {
+  /**
+   * ONNX Runtime's NCHWc block size where the graph will be compiled with its 2-D
+   * convolutions lowered to the blocked kernels (runtime/nchwc-block-size.ts; 16 with
+   * AVX-512, 8 with AVX2); 0 or absent where not known. Lets convolution gradients use forms
+   * that are fast only on those kernels (ops/conv-weight-grad-as-conv.ts).
+   */
+  readonly nchwcBlock?: number;
 }
 
 export interface OpDef {

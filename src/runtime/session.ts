@@ -6,6 +6,7 @@ import { availableParallelism } from 'node:os';
 import ort from 'onnxruntime-node';
 import type { DType } from '../graph/dtype.ts';
 import type { Graph } from '../graph/graph.ts';
+import type { GradOptions } from '../graph/op-registry.ts';
 import { type ExportOptions, exportOnnx } from '../graph/onnx/export.ts';
 import { shapeToString } from '../graph/shape.ts';
 import { type TensorData } from '../graph/tensor.ts';
@@ -127,6 +128,21 @@ export class Session {
   }
 }
 
+/** The NCHWc block size `compile` lowers convolutions to under `opts` (0: none). */
+async function loweringBlock(opts: SessionOptions): Promise<number> {
+  return opts.convLayout === 'plain' ? 0 : await nchwcBlockSize();
+}
+
+/**
+ * What gradient rules should know about the runtime that `compile(graph, ..., opts)` gives
+ * (pass to `grad` when building a graph that will be compiled with `opts`): the NCHWc block
+ * size its convolutions are lowered to, for the convolution weight-gradient forms that pay
+ * only on those kernels.
+ */
+export async function gradOptionsFor(opts: SessionOptions = {}): Promise<GradOptions> {
+  return { nchwcBlock: await loweringBlock(opts) };
+}
+
 /**
  * Exports `graph` and compiles it, first rewriting it for ONNX Runtime's faster kernels: Elu
  * as vectorised element-wise operators (elu-decomposition.ts), zero Pads as threaded Concats
@@ -145,7 +161,7 @@ export async function compile(
   const pads = padsByConcat(elus.graph, elus.exportOpts);
   const pools = separateMaxPools(pads.graph, pads.exportOpts);
   const convs = swapFewChannelConvs(pools.graph, pools.exportOpts);
-  const block = opts.convLayout === 'plain' ? 0 : await nchwcBlockSize();
+  const block = await loweringBlock(opts);
   const lowered = block > 0 ? lowerToNchwc(convs.graph, convs.exportOpts, block) : convs;
   return Session.fromBytes(exportOnnx(lowered.graph, lowered.exportOpts), opts);
 }

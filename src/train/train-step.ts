@@ -15,6 +15,7 @@ import {
   type DType,
   Graph,
   grad,
+  type GradOptions,
   type Shape,
   type TensorData,
   tensor,
@@ -27,7 +28,7 @@ import {
   flatScope,
   separateScope,
 } from '../nn/params.ts';
-import { compile, type Session, type SessionOptions } from '../runtime/session.ts';
+import { compile, gradOptionsFor, type Session, type SessionOptions } from '../runtime/session.ts';
 import { type AdamOptions, adamUpdate } from './adam.ts';
 import { clipByGlobalNorm, globalNorm } from './clip.ts';
 import { emaDecayAt, emaUpdate } from './ema.ts';
@@ -112,10 +113,15 @@ export interface TrainStepGraph {
   readonly extras: readonly string[];
 }
 
-/** Builds the training-step graph: loss, gradients, clipping, Adam and EMA. */
+/**
+ * Builds the training-step graph: loss, gradients, clipping, Adam and EMA. `gradOptions`
+ * describe the runtime it will be compiled for (`gradOptionsFor`), which picks the fastest
+ * convolution weight-gradient forms there.
+ */
 export function buildTrainStepGraph(
   spec: TrainStepSpec,
   paramLayout: ParamGraphLayout = 'flat',
+  gradOptions: GradOptions = {},
 ): TrainStepGraph {
   const layout = declareParams((scope, g) => spec.loss(scope, declareBatch(g, spec)), new Graph());
   const g = new Graph();
@@ -148,7 +154,7 @@ export function buildTrainStepGraph(
   const batch = declareBatch(g, spec);
   const { loss, extras } = lossAndExtras(spec.loss(scope, batch));
   if (loss.rank !== 0) throw new Error(`the loss must be a scalar, got ${loss.toString()}`);
-  const grads = grad(loss, params);
+  const grads = grad(loss, params, undefined, gradOptions);
   const norm = globalNorm(grads);
   const clipped = spec.clipNorm ? clipByGlobalNorm(grads, norm, spec.clipNorm) : grads;
   const upd = adamUpdate(
@@ -251,13 +257,19 @@ export class TrainStep {
     this.buffers[0].ema.set(init);
   }
 
-  /** Compiles the step; `init` returns the initial parameter vector (e.g. layout.initialize(rng)). */
+  /**
+   * Compiles the step; `init` returns the initial parameter vector (e.g.
+   * layout.initialize(rng)). `opts.gradOptions` overrides what the gradient rules are told
+   * about the runtime (default: `gradOptionsFor(opts)`); `{ nchwcBlock: 0 }` gives the
+   * portable convolution weight-gradient forms (bench/step-ab.ts compares the two).
+   */
   static async create(
     spec: TrainStepSpec,
     init: (layout: ParamLayout) => Float32Array,
-    opts: SessionOptions & { paramLayout?: ParamGraphLayout } = {},
+    opts: SessionOptions & { paramLayout?: ParamGraphLayout; gradOptions?: GradOptions } = {},
   ): Promise<TrainStep> {
-    const built = buildTrainStepGraph(spec, opts.paramLayout);
+    const gradOptions = opts.gradOptions ?? (await gradOptionsFor(opts));
+    const built = buildTrainStepGraph(spec, opts.paramLayout, gradOptions);
     const session = await compile(
       built.graph,
       { inputs: built.inputs, outputs: built.outputs, name: 'train_step' },

@@ -100,3 +100,73 @@ describe('shiftStacksApply', () => {
     expect(G.shiftStacksApply(x, gy, params(c))).toBe(false);
   });
 });
+
+describe('the weight gradient as a convolution equals the per-tap form', () => {
+  // Every group-1 case: the form pads x, swaps batch and channels, and convolves by gy^T.
+  for (const c of cases.filter((k) => (k.group ?? 1) === 1)) {
+    for (const convLayout of ['plain', 'nchwc'] as const) {
+      it(`${c.name} (${convLayout} kernels)`, async () => {
+        const [x, gy] = inputs(c);
+        const dw = G.convWeightGradAsConv(x, gy, c.w, params(c));
+        expect(dw.shape).toEqual(c.w);
+        const s = await compile(x.graph, { inputs: [x, gy], outputs: { dw } }, { convLayout });
+        const r = await s.run({
+          x: randn('float32', c.x, 1),
+          gy: randn('float32', gy.shape as number[], 2),
+        });
+        await s.release();
+        const asConv = r.dw!.data as Float32Array;
+        const perTap = await run(c, G.convWeightGradPerTap);
+        for (let i = 0; i < asConv.length; i++) expect(asConv[i]).toBeCloseTo(perTap[i]!, 4);
+      });
+    }
+  }
+});
+
+describe('asConvApplies', () => {
+  const c: Case = { name: '', x: [16, 8, 6, 6], w: [16, 8, 3, 3], pads: [1, 1, 1, 1] };
+  const [x, gy] = inputs(c);
+  it('takes group-1 stride-1 convolutions whose batch and outputs fill NCHWc blocks', () => {
+    expect(G.asConvApplies(x, gy, params(c), 16)).toBe(true);
+    expect(G.asConvApplies(x, gy, params(c), 8)).toBe(true);
+  });
+  it('declines without blocked kernels, or with a batch or outputs off the block', () => {
+    expect(G.asConvApplies(x, gy, params(c), 0)).toBe(false);
+    const [x2, gy2] = inputs({ ...c, x: [8, 8, 6, 6] });
+    expect(G.asConvApplies(x2, gy2, params(c), 16)).toBe(false);
+    const [x3, gy3] = inputs({ ...c, w: [12, 8, 3, 3] });
+    expect(G.asConvApplies(x3, gy3, params({ ...c, w: [12, 8, 3, 3] }), 16)).toBe(false);
+  });
+  it('declines groups, strides and kernels (output gradients) over 4 MiB', () => {
+    const grouped = { ...c, x: [16, 16, 6, 6], group: 2 };
+    expect(G.asConvApplies(...inputs(grouped), params(grouped), 16)).toBe(false);
+    expect(G.asConvApplies(x, gy, { ...params(c), strides: [2, 2] }, 16)).toBe(false);
+    const big = { ...c, x: [64, 8, 32, 32], w: [32, 8, 3, 3] }; // gy: 64 x 32 x 32 x 32 floats
+    expect(G.asConvApplies(...inputs(big), params(big), 16)).toBe(false);
+  });
+});
+
+describe('grad picks the weight-gradient form from its options', () => {
+  it('gives the same gradient with and without nchwcBlock', async () => {
+    const results: Float32Array[] = [];
+    for (const nchwcBlock of [0, 16]) {
+      const g = new G.Graph();
+      const x = g.input('x', 'float32', [16, 4, 5, 5]);
+      const w = g.input('w', 'float32', [16, 4, 3, 3]);
+      const gy = g.input('gy', 'float32', [16, 16, 5, 5]);
+      const [dw] = G.grad(G.conv2d(x, w, null, { padding: 1 }), [w], [gy], { nchwcBlock });
+      const convs = g.nodes.filter((n) => n.op === 'Conv').length;
+      expect(convs).toBe(nchwcBlock ? 2 : 1); // the forward one, and the gradient as a Conv
+      const s = await compile(g, { inputs: [x, w, gy], outputs: { dw: dw! } });
+      const r = await s.run({
+        x: randn('float32', [16, 4, 5, 5], 1),
+        w: randn('float32', [16, 4, 3, 3], 2),
+        gy: randn('float32', [16, 16, 5, 5], 3),
+      });
+      await s.release();
+      results.push(r.dw!.data as Float32Array);
+    }
+    for (let i = 0; i < results[0]!.length; i++)
+      expect(results[1]![i]).toBeCloseTo(results[0]![i]!, 3);
+  });
+});

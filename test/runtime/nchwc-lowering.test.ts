@@ -184,6 +184,30 @@ describe('NCHWc lowering gives the outputs and gradients of the plain graph', ()
     expectCloseToScale(plain['y']!, nchwc['y']!, TOL, 'y');
   });
 
+  it('weight gradient as a Conv: the swapped-axes weight is blocked by ReorderInput', async () => {
+    const rng = new Rng(11);
+    const g = new G.Graph();
+    const x = g.input('x', 'float32', [16, 4, 6, 5]);
+    const gy = g.input('gy', 'float32', [16, 32, 6, 5]);
+    const p = { kernel: [3, 3], strides: [1, 1], pads: [1, 1, 1, 1], dilations: [1, 1], group: 1 };
+    const dw = G.convWeightGradAsConv(x, gy, [32, 4, 3, 3], p);
+    const [inputs, outputs] = [[x, gy], { dw }];
+    const lowered = lowerToNchwc(g, { inputs, outputs }, 16);
+    const ops = lowered.graph.nodes.map((n) => `${n.domain}:${n.op}`);
+    expect(ops.filter((o) => o === `${NCHWC_DOMAIN}:Conv`)).toHaveLength(1);
+    // x^T and gy are each blocked once; no Transpose moves single floats of gy.
+    expect(ops.filter((o) => o === `${NCHWC_DOMAIN}:ReorderInput`)).toHaveLength(2);
+    const perms = lowered.graph.nodes
+      .filter((n) => n.op === 'Transpose')
+      .map((n) => (n.attrs['perm']?.value as number[]).join());
+    expect(perms).toContain('2,0,3,4,1,5');
+    const feeds = Object.fromEntries(
+      inputs.map((v) => [v.name, randomTensor(v.shape as number[], rng)]),
+    );
+    const [plain, nchwc] = await runBoth({ graph: g, inputs, outputs, feeds });
+    expectCloseToScale(plain['dw']!, nchwc['dw']!, TOL, 'dw');
+  });
+
   it('leaves a Conv with a constant weight to ONNX Runtime', () => {
     const g = new G.Graph();
     const x = g.input('x', 'float32', [1, 16, 5, 5]);

@@ -27,6 +27,7 @@ import { constant } from './constant.ts';
 import type { ConvParams } from './conv.ts';
 import { intA, intsA, staticSize, windowAttrs } from './window.ts';
 import { convWeightGradShiftStacks, shiftStacksApply } from './conv-shift-stacks.ts';
+import { asConvApplies, convWeightGradAsConv } from './conv-weight-grad-as-conv.ts';
 import { reshape, transpose } from './layout.ts';
 import { matmul } from './matmul.ts';
 import { reduceSum } from './reduce.ts';
@@ -138,9 +139,18 @@ function kernelTaps(kernel: readonly number[]): number[][] {
 
 /**
  * Gradient w.r.t. the weight [M, C / G, ...kernel] of Conv(x, w) without an im2col tensor:
- * {@link convWeightGradShiftStacks} where it applies, else {@link convWeightGradTapByTap}.
+ * {@link convWeightGradAsConv} where the graph will run on NCHWc kernels of block size
+ * `nchwcBlock` (0: it will not) and the form applies, else {@link convWeightGradShiftStacks}
+ * where it applies, else {@link convWeightGradTapByTap}.
  */
-export function convWeightGrad(x: Value, gy: Value, wShape: Shape, p: ConvParams): Value {
+export function convWeightGrad(
+  x: Value,
+  gy: Value,
+  wShape: Shape,
+  p: ConvParams,
+  nchwcBlock = 0,
+): Value {
+  if (asConvApplies(x, gy, p, nchwcBlock)) return convWeightGradAsConv(x, gy, wShape, p);
   if (shiftStacksApply(x, gy, p)) return convWeightGradShiftStacks(x, gy, wShape, p);
   return convWeightGradTapByTap(x, gy, wShape, p);
 }

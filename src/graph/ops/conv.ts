@@ -141,7 +141,7 @@ defineOp({
     const gy = ctx.gradOutputs[0]!;
     return [
       ctx.needs[0] ? convInputGrad(gy, w, x.shape, p) : null,
-      ctx.needs[1] ? convWeightGrad(x, gy, w.shape, p) : null,
+      ctx.needs[1] ? convWeightGrad(x, gy, w.shape, p, ctx.options.nchwcBlock) : null,
       b && ctx.needs[2] ? convBiasGrad(gy) : null,
     ];
   },
@@ -158,7 +158,7 @@ defineOp({
     const gy = ctx.gradOutputs[0]!;
     return [
       ctx.needs[0] ? apply1('Conv', [gy, w], convAttrs(p)) : null,
-      ctx.needs[1] ? convWeightGrad(gy, x, w.shape, p) : null,
+      ctx.needs[1] ? convWeightGrad(gy, x, w.shape, p, ctx.options.nchwcBlock) : null,
       b && ctx.needs[2] ? convBiasGrad(gy) : null,
     ];
   },

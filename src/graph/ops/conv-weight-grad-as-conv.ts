@@ -1,0 +1,65 @@
+/**
+ * The weight gradient of a 2-D stride-1 convolution as another convolution, for runtimes that
+ * run it on ONNX Runtime's blocked (NCHWc) kernels; chosen by convWeightGrad (conv-grad.ts)
+ * where {@link asConvApplies} holds. On the NCSNv2 ngf 16 layers it takes 0.57-0.78x the time
+ * of the shift stacks' MatMul (docs/PERFORMANCE.md, "Weight gradient as a convolution").
+ */
+import type { Value } from '../graph.ts';
+import { apply1 } from '../op-registry.ts';
+import type { Shape } from '../shape.ts';
+import type { ConvParams } from './conv.ts';
+import { reshape, transpose } from './layout.ts';
+import { pad } from './pad.ts';
+import { windowAttrs } from './window.ts';
+
+/** Swaps the first two axes: [A, B, ...] -> [B, A, ...]. */
+const SWAP01 = [1, 0, 2, 3];
+
+/**
+ * Largest kernel of the gradient convolution (the output gradient, N x M x Ho x Wo floats)
+ * that still fits the cores' caches well enough: MLAS's blocked kernel streams the whole
+ * kernel once per output row of every one of the C "images", so beyond this the form is
+ * bound by memory and slower than the shift stacks (docs/PERFORMANCE.md, "Weight gradient
+ * as a convolution": 0.78x at 3.2 MB, 0.97-1.38x at 12.8-25.7 MB).
+ */
+const MAX_KERNEL_BYTES = 4 << 20;
+
+/**
+ * Whether {@link convWeightGradAsConv} applies and pays: 2-D, group 1, stride 1, static
+ * shapes, and the runtime's NCHWc block size `block` (0: no blocked kernels) dividing both
+ * the batch (the gradient convolution's input channels) and the output channels (its output
+ * channels), so that runtime/nchwc-lowering.ts lowers it; and a kernel of at most
+ * {@link MAX_KERNEL_BYTES}.
+ */
+export function asConvApplies(x: Value, gy: Value, p: ConvParams, block: number): boolean {
+  if (block <= 0 || p.kernel.length !== 2 || p.group !== 1) return false;
+  if (p.strides.some((s) => s !== 1)) return false;
+  const dims = [...x.shape, ...gy.shape];
+  if (!dims.every((d): d is number => typeof d === 'number')) return false;
+  const [n, m] = [gy.shape[0] as number, gy.shape[1] as number];
+  if (n % block !== 0 || m % block !== 0) return false;
+  const kernelBytes = 4 * n * m * (gy.shape[2] as number) * (gy.shape[3] as number);
+  return kernelBytes <= MAX_KERNEL_BYTES;
+}
+
+/**
+ * Gradient w.r.t. the weight [M, C, kh, kw] of y = Conv(x, w) (stride 1, dilation d, pads p):
+ *   dw[m, c, i, j] = sum_{n, h, w} gy[n, m, h, w] x_p[n, c, h + i d_h, w + j d_w]
+ * with x_p the padded input. That is a convolution of x_p with its batch and channel axes
+ * swapped, x_p^T [C, N, Hp, Wp] (N as the channels), by gy^T [M, N, Ho, Wo] as the kernel,
+ * with stride d: its output [C, M, kh, kw] is dw^T. The padding is done beforehand (a padded
+ * Conv runs MLAS's slower border path for every output, all of which touch the border here).
+ */
+export function convWeightGradAsConv(x: Value, gy: Value, wShape: Shape, p: ConvParams): Value {
+  const [pt, pl, pb, pr] = p.pads as [number, number, number, number];
+  const padded = pt || pl || pb || pr ? pad(x, [0, 0, pt, pl, 0, 0, pb, pr]) : x;
+  const kernel = gy.shape.slice(2) as number[];
+  const attrs = windowAttrs({
+    kernel,
+    strides: p.dilations,
+    pads: [0, 0, 0, 0],
+    dilations: [1, 1],
+  });
+  const dwT = apply1('Conv', [transpose(padded, SWAP01), transpose(gy, SWAP01)], attrs);
+  return reshape(transpose(dwT, SWAP01), wShape);
+}
