@@ -29,6 +29,7 @@ import { tensor } from '../graph/tensor.ts';
 import type { ExportOptions } from '../graph/onnx/export.ts';
 import type { Graph } from '../graph/graph.ts';
 import { equivalentPads, flipSpatial } from './conv-transpose-swap.ts';
+import { zeroPads } from './pad-by-concat.ts';
 import { type RewriteContext, rewriteGraph, type Rewritten } from './rewrite-graph.ts';
 
 /** The ONNX Runtime domain of the blocked-layout kernels. */
@@ -46,6 +47,17 @@ function plainConv2d(node: Node): ConvParams | null {
   if (!w.shape.slice(2).every((d) => typeof d === 'number')) return null;
   const p = convParams(node.attrs, w);
   return p.group === 1 ? p : null;
+}
+
+/**
+ * x = Pad(source) padding only H and W of [N, C, H, W] with zeros (of static shape): the
+ * source and the spatial pads [top, left, bottom, right], else null.
+ */
+function spatialZeroPad(x: Value): { source: Value; pads: number[] } | null {
+  const node = x.producer;
+  const pads = node && x.rank === 4 ? zeroPads(node) : null;
+  if (!pads || pads[0] || pads[1] || pads[4] || pads[5]) return null;
+  return { source: node!.inputs[0]!, pads: [pads[2]!, pads[3]!, pads[6]!, pads[7]!] };
 }
 
 /** t where w = Transpose(t, [1, 0, 2, 3]) (w's first two axes swapped), else null. */
@@ -81,6 +93,12 @@ class NchwcLowering {
   private blockedInput(x: Value): Value {
     let v = this.blocked.get(x);
     if (!v) {
+      const padded = spatialZeroPad(x);
+      if (padded) {
+        v = this.blockedPad(this.blockedInput(padded.source), padded.pads);
+        this.blocked.set(x, v);
+        return v;
+      }
       const m = this.ctx.map(x);
       v = this.ctx.add(
         'ReorderInput',
@@ -92,6 +110,20 @@ class NchwcLowering {
       this.blocked.set(x, v);
     }
     return v;
+  }
+
+  /**
+   * A zero padding of H and W ([top, left, bottom, right]) done in blocked form: on the view
+   * [N C/B, H, W, B] it copies runs of B floats and whole rows, where the same Pad before
+   * ReorderInput copies single floats at the row ends (pad-by-concat.ts turns both into
+   * Concats; measured in docs/PERFORMANCE.md, "Weight gradient as a convolution").
+   */
+  private blockedPad(xb: Value, pads: readonly number[]): Value {
+    const [n, c, h, w] = xb.shape as number[] as [number, number, number, number];
+    const [pt, pl, pb, pr] = pads as [number, number, number, number];
+    const view = this.reshape(xb, [(n * c) / this.b, h, w, this.b]);
+    const padded = this.ctx.apply('Pad', [view, this.ints([0, pt, pl, 0, 0, pb, pr, 0])]);
+    return this.reshape(padded, [n, c, h + pt + pb, w + pl + pr]);
   }
 
   /**

@@ -21,7 +21,7 @@ import { tensor } from '../graph/tensor.ts';
 import { type RewriteContext, rewriteGraph, type Rewritten } from './rewrite-graph.ts';
 
 /** The pads of `node` if it is a Pad this rewrite handles, else null. */
-function zeroPads(node: Node): number[] | null {
+export function zeroPads(node: Node): number[] | null {
   const [x, padsInput, value, axes] = node.inputs;
   if (node.op !== 'Pad' || node.domain !== '' || !x || value || axes) return null;
   if (x.dtype !== 'float32' && x.dtype !== 'float64') return null;

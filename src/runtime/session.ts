@@ -158,12 +158,13 @@ export async function compile(
   opts: SessionOptions = {},
 ): Promise<Session> {
   const elus = decomposeElus(graph, exportOpts);
-  const pads = padsByConcat(elus.graph, elus.exportOpts);
-  const pools = separateMaxPools(pads.graph, pads.exportOpts);
+  const pools = separateMaxPools(elus.graph, elus.exportOpts);
   const convs = swapFewChannelConvs(pools.graph, pools.exportOpts);
   const block = await loweringBlock(opts);
   const lowered = block > 0 ? lowerToNchwc(convs.graph, convs.exportOpts, block) : convs;
-  return Session.fromBytes(exportOnnx(lowered.graph, lowered.exportOpts), opts);
+  // After the lowering, which pads some Conv inputs in blocked form (nchwc-lowering.ts).
+  const pads = padsByConcat(lowered.graph, lowered.exportOpts);
+  return Session.fromBytes(exportOnnx(pads.graph, pads.exportOpts), opts);
 }
 
 function isTensorData(t: Feed): t is TensorData {

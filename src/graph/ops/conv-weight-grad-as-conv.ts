@@ -52,7 +52,9 @@ export function asConvApplies(x: Value, gy: Value, p: ConvParams, block: number)
  */
 export function convWeightGradAsConv(x: Value, gy: Value, wShape: Shape, p: ConvParams): Value {
   const [pt, pl, pb, pr] = p.pads as [number, number, number, number];
-  const padded = pt || pl || pb || pr ? pad(x, [0, 0, pt, pl, 0, 0, pb, pr]) : x;
+  // Padded after the swap, so that runtime/nchwc-lowering.ts pads in blocked form.
+  const xT = transpose(x, SWAP01);
+  const padded = pt || pl || pb || pr ? pad(xT, [0, 0, pt, pl, 0, 0, pb, pr]) : xT;
   const kernel = gy.shape.slice(2) as number[];
   const attrs = windowAttrs({
     kernel,
@@ -60,6 +62,6 @@ export function convWeightGradAsConv(x: Value, gy: Value, wShape: Shape, p: Conv
     pads: [0, 0, 0, 0],
     dilations: [1, 1],
   });
-  const dwT = apply1('Conv', [transpose(padded, SWAP01), transpose(gy, SWAP01)], attrs);
+  const dwT = apply1('Conv', [padded, transpose(gy, SWAP01)], attrs);
   return reshape(transpose(dwT, SWAP01), wShape);
 }
