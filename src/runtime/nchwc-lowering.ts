@@ -175,14 +175,9 @@ class NchwcLowering {
    */
   private reorderedSwapped(t: Value, m: number, c: number, kh: number, kw: number): Value {
     const b = this.b;
-    const mt = this.ctx.map(t);
-    const blocked = this.ctx.add(
-      'ReorderInput',
-      [mt],
-      {},
-      [{ dtype: mt.dtype, shape: mt.shape }],
-      NCHWC_DOMAIN,
-    )[0]!;
+    // The same blocked t as a Conv reading t would use: the output gradient of a
+    // convolution is also the input of its input-gradient Conv.
+    const blocked = this.blockedInput(t);
     const split = this.reshape(blocked, [c / b, b, m / b, kh, kw, b]);
     const moved = this.ctx.apply('Transpose', [split], { perm: intsA([2, 0, 3, 4, 1, 5]) });
     return this.reshape(moved, [m, c, kh, kw]);
