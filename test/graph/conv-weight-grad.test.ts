@@ -137,12 +137,16 @@ describe('asConvApplies', () => {
     const [x3, gy3] = inputs({ ...c, w: [12, 8, 3, 3] });
     expect(G.asConvApplies(x3, gy3, params({ ...c, w: [12, 8, 3, 3] }), 16)).toBe(false);
   });
-  it('declines groups, strides and kernels (output gradients) over 4 MiB', () => {
+  it('declines groups, strides and kernel slices per MLAS pass over 2 MiB', () => {
     const grouped = { ...c, x: [16, 16, 6, 6], group: 2 };
     expect(G.asConvApplies(...inputs(grouped), params(grouped), 16)).toBe(false);
     expect(G.asConvApplies(x, gy, { ...params(c), strides: [2, 2] }, 16)).toBe(false);
-    const big = { ...c, x: [64, 8, 32, 32], w: [32, 8, 3, 3] }; // gy: 64 x 32 x 32 x 32 floats
-    expect(G.asConvApplies(...inputs(big), params(big), 16)).toBe(false);
+    // A pass reads min(M, 64) x 16 x Ho x Wo floats: 3.2 MB at 28x28 with 64 channels...
+    const wide = { ...c, x: [16, 8, 28, 28], w: [64, 8, 3, 3] };
+    expect(G.asConvApplies(...inputs(wide), params(wide), 16)).toBe(false);
+    // ...0.8 MB at 14x14 with 128 (the whole kernel, 128 x 128 x 14 x 14 floats, is 12.8 MB).
+    const deep = { ...c, x: [128, 8, 14, 14], w: [128, 8, 3, 3] };
+    expect(G.asConvApplies(...inputs(deep), params(deep), 16)).toBe(true);
   });
 });
 

@@ -15,21 +15,27 @@ import { windowAttrs } from './window.ts';
 /** Swaps the first two axes: [A, B, ...] -> [B, A, ...]. */
 const SWAP01 = [1, 0, 2, 3];
 
+/** Most blocks of output channels MLAS's blocked Conv kernel computes in one pass. */
+const MAX_FILTER_BLOCKS = 4;
+
 /**
- * Largest kernel of the gradient convolution (the output gradient, N x M x Ho x Wo floats)
- * that still fits the cores' caches well enough: MLAS's blocked kernel streams the whole
- * kernel once per output row of every one of the C "images", so beyond this the form is
- * bound by memory and slower than the shift stacks (docs/PERFORMANCE.md, "Weight gradient
- * as a convolution": 0.78x at 3.2 MB, 0.97-1.38x at 12.8-25.7 MB).
+ * Largest slice of the gradient convolution's kernel (the output gradient) that one pass of
+ * MLAS's blocked kernel reads: up to 4 blocks of its output channels, one block of its input
+ * channels, all Ho x Wo positions. The kernel re-reads that slice for each of the kh output
+ * rows, from L2 while it fits (2 MB per core here) and from memory when it does not, where
+ * the form ran at about half the speed: 0.73-0.98x of tap by tap with 0.4-1.6 MB slices
+ * (NCSNv2 ngf 16 and ngf 64 at 14x14, U-Net at 14x14 and with 32 channels at 28x28), 1.25x
+ * and 1.42-1.69x with 3.2 MB ones (64 channels at 28x28) against the shift stacks' 0.73-0.99x
+ * (docs/PERFORMANCE.md, "Weight gradient as a convolution").
  */
-const MAX_KERNEL_BYTES = 4 << 20;
+const MAX_PASS_KERNEL_BYTES = 2 << 20;
 
 /**
  * Whether {@link convWeightGradAsConv} applies and pays: 2-D, group 1, stride 1, static
  * shapes, and the runtime's NCHWc block size `block` (0: no blocked kernels) dividing both
  * the batch (the gradient convolution's input channels) and the output channels (its output
- * channels), so that runtime/nchwc-lowering.ts lowers it; and a kernel of at most
- * {@link MAX_KERNEL_BYTES}.
+ * channels), so that runtime/nchwc-lowering.ts lowers it; and a kernel slice per pass of
+ * at most {@link MAX_PASS_KERNEL_BYTES}.
  */
 export function asConvApplies(x: Value, gy: Value, p: ConvParams, block: number): boolean {
   if (block <= 0 || p.kernel.length !== 2 || p.group !== 1) return false;
@@ -38,8 +44,9 @@ export function asConvApplies(x: Value, gy: Value, p: ConvParams, block: number)
   if (!dims.every((d): d is number => typeof d === 'number')) return false;
   const [n, m] = [gy.shape[0] as number, gy.shape[1] as number];
   if (n % block !== 0 || m % block !== 0) return false;
-  const kernelBytes = 4 * n * m * (gy.shape[2] as number) * (gy.shape[3] as number);
-  return kernelBytes <= MAX_KERNEL_BYTES;
+  const passChannels = Math.min(m, MAX_FILTER_BLOCKS * block) * block;
+  const passBytes = 4 * passChannels * (gy.shape[2] as number) * (gy.shape[3] as number);
+  return passBytes <= MAX_PASS_KERNEL_BYTES;
 }
 
 /**
