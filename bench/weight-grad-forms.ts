@@ -4,7 +4,8 @@
  * shift stacks (src/graph/ops/conv-shift-stacks.ts; docs/PERFORMANCE.md, "Shift stacks") and
  * the gradient as a convolution (src/graph/ops/conv-weight-grad-as-conv.ts, run here on the
  * blocked kernels wherever this CPU has them and the channels allow; a * marks the cases
- * where convWeightGrad picks it).
+ * where convWeightGrad picks it) and the folded stacks (conv-weight-grad-folded.ts; + marks
+ * the cases where it picks those).
  * Each case is a 3x3 convolution with padding = dilation (the output as large as the input).
  *
  * Usage: npx tsx bench/weight-grad-forms.ts [threads] [cases]
@@ -27,6 +28,7 @@ const FORMS: Record<string, Form> = {
   'tap by tap': G.convWeightGradTapByTap,
   'shift stacks': G.convWeightGradShiftStacks,
   'as conv': G.convWeightGradAsConv,
+  folded: G.convWeightGradFolded,
 };
 
 function median(a: readonly number[]): number {
@@ -55,7 +57,7 @@ const block = await nchwcBlockSize();
 
 console.log(
   `${threads} thread(s), NCHWc block ${block}; ms per weight gradient, median of interleaved ` +
-    `runs (ratio to tap by tap); *: convWeightGrad takes "as conv" there\n`,
+    `runs (ratio to tap by tap); *: convWeightGrad takes "as conv" there, +: "folded"\n`,
 );
 const names = Object.keys(FORMS);
 console.log(
@@ -79,7 +81,12 @@ for (const [n, c, m, h, d] of cases as [number, number, number, number, number][
       ms[k]!.push(performance.now() - t0);
     }
   const t = ms.map(median);
-  const chosen = G.asConvApplies(...inputs(n, c, m, h), convParams(d), block) ? '*' : '';
+  const [xv, gyv] = inputs(n, c, m, h);
+  const chosen = G.asConvApplies(xv, gyv, convParams(d), block)
+    ? '*'
+    : G.foldedApplies(xv, gyv, convParams(d))
+      ? '+'
+      : '';
   const cells = t.map((v, k) =>
     k === 0 ? v.toFixed(2) : `${v.toFixed(2)} (${(v / t[0]!).toFixed(2)})`,
   );

@@ -26,6 +26,7 @@ export * from './ops/conv.ts';
 export * from './ops/conv-grad.ts';
 export * from './ops/conv-shift-stacks.ts';
 export * from './ops/conv-weight-grad-as-conv.ts';
+export * from './ops/conv-weight-grad-folded.ts';
 export * from './ops/pool.ts';
 export * from './ops/resize.ts';
 export * from './ops/instance-norm.ts';

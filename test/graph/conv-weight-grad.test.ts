@@ -137,16 +137,16 @@ describe('asConvApplies', () => {
     const [x3, gy3] = inputs({ ...c, w: [12, 8, 3, 3] });
     expect(G.asConvApplies(x3, gy3, params({ ...c, w: [12, 8, 3, 3] }), 16)).toBe(false);
   });
-  it('declines groups, strides and kernel slices per MLAS pass over 2 MiB', () => {
+  it('declines groups, strides and filter sets over 4 MiB', () => {
     const grouped = { ...c, x: [16, 16, 6, 6], group: 2 };
     expect(G.asConvApplies(...inputs(grouped), params(grouped), 16)).toBe(false);
     expect(G.asConvApplies(x, gy, { ...params(c), strides: [2, 2] }, 16)).toBe(false);
-    // A pass reads min(M, 64) x 16 x Ho x Wo floats: 3.2 MB at 28x28 with 64 channels...
-    const wide = { ...c, x: [16, 8, 28, 28], w: [64, 8, 3, 3] };
-    expect(G.asConvApplies(...inputs(wide), params(wide), 16)).toBe(false);
-    // ...0.8 MB at 14x14 with 128 (the whole kernel, 128 x 128 x 14 x 14 floats, is 12.8 MB).
+    // A filter set is N x min(M, 64) x Ho x Wo floats: 3.2 MB for batch 64, 16 channels,
+    // 28x28 (taken); 6.4 MB for batch 128 with 128 channels at 14x14 (declined).
+    const small = { ...c, x: [64, 8, 28, 28], w: [16, 8, 3, 3] };
+    expect(G.asConvApplies(...inputs(small), params(small), 16)).toBe(true);
     const deep = { ...c, x: [128, 8, 14, 14], w: [128, 8, 3, 3] };
-    expect(G.asConvApplies(...inputs(deep), params(deep), 16)).toBe(true);
+    expect(G.asConvApplies(...inputs(deep), params(deep), 16)).toBe(false);
   });
 });
 
@@ -172,5 +172,37 @@ describe('grad picks the weight-gradient form from its options', () => {
     }
     for (let i = 0; i < results[0]!.length; i++)
       expect(results[1]![i]).toBeCloseTo(results[0]![i]!, 3);
+  });
+});
+
+describe('the folded shift stacks equal the per-tap form', () => {
+  // The cases whose output is as large as the input, and one with unequal pads.
+  const same: Case[] = [
+    ...cases.filter((k) => ['3x3 pad 1', 'dilation 2 pad 2'].includes(k.name)),
+    { name: 'top 0, bottom 2', x: [3, 2, 6, 5], w: [3, 2, 3, 3], pads: [0, 1, 2, 1] },
+  ];
+  for (const c of same) {
+    it(c.name, async () => {
+      const folded = await run(c, G.convWeightGradFolded);
+      const perTap = await run(c, G.convWeightGradPerTap);
+      for (let i = 0; i < folded.length; i++) expect(folded[i]).toBeCloseTo(perTap[i]!, 4);
+    });
+  }
+});
+
+describe('foldedApplies', () => {
+  const c: Case = { name: '', x: [4, 128, 6, 6], w: [8, 128, 3, 3], pads: [1, 1, 1, 1] };
+  it('takes same-size group-1 convolutions with 128 channels on one side', () => {
+    expect(G.foldedApplies(...inputs(c), params(c))).toBe(true);
+    const out = { ...c, x: [4, 8, 6, 6], w: [128, 8, 3, 3] };
+    expect(G.foldedApplies(...inputs(out), params(out))).toBe(true);
+  });
+  it('declines fewer channels, a smaller output and groups', () => {
+    const few = { ...c, x: [4, 64, 6, 6], w: [64, 64, 3, 3] };
+    expect(G.foldedApplies(...inputs(few), params(few))).toBe(false);
+    const valid = { ...c, pads: [0, 0, 0, 0] };
+    expect(G.foldedApplies(...inputs(valid), params(valid))).toBe(false);
+    const grouped = { ...c, w: [8, 64, 3, 3], group: 2 };
+    expect(G.foldedApplies(...inputs(grouped), params(grouped))).toBe(false);
   });
 });

@@ -28,6 +28,7 @@ import type { ConvParams } from './conv.ts';
 import { intA, intsA, staticSize, windowAttrs } from './window.ts';
 import { convWeightGradShiftStacks, shiftStacksApply } from './conv-shift-stacks.ts';
 import { asConvApplies, convWeightGradAsConv } from './conv-weight-grad-as-conv.ts';
+import { convWeightGradFolded, foldedApplies } from './conv-weight-grad-folded.ts';
 import { reshape, transpose } from './layout.ts';
 import { matmul } from './matmul.ts';
 import { reduceSum } from './reduce.ts';
@@ -140,8 +141,9 @@ function kernelTaps(kernel: readonly number[]): number[][] {
 /**
  * Gradient w.r.t. the weight [M, C / G, ...kernel] of Conv(x, w) without an im2col tensor:
  * {@link convWeightGradAsConv} where the graph will run on NCHWc kernels of block size
- * `nchwcBlock` (0: it will not) and the form applies, else {@link convWeightGradShiftStacks}
- * where it applies, else {@link convWeightGradTapByTap}.
+ * `nchwcBlock` (0: it will not) and the form applies, else {@link convWeightGradFolded}
+ * (many channels), else {@link convWeightGradShiftStacks} where they apply, else
+ * {@link convWeightGradTapByTap}.
  */
 export function convWeightGrad(
   x: Value,
@@ -151,6 +153,7 @@ export function convWeightGrad(
   nchwcBlock = 0,
 ): Value {
   if (asConvApplies(x, gy, p, nchwcBlock)) return convWeightGradAsConv(x, gy, wShape, p);
+  if (foldedApplies(x, gy, p)) return convWeightGradFolded(x, gy, wShape, p);
   if (shiftStacksApply(x, gy, p)) return convWeightGradShiftStacks(x, gy, wShape, p);
   return convWeightGradTapByTap(x, gy, wShape, p);
 }

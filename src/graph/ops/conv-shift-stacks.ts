@@ -18,6 +18,9 @@ import { matmul } from './matmul.ts';
 import { reduceSum } from './reduce.ts';
 import { staticSize } from './window.ts';
 
+/** What the predicates read of a value: its shape (also of tensors not built yet). */
+export type Shaped = Pick<Value, 'shape'>;
+
 /** Zeros [...lead, size] (static shapes), for the pieces of a Concat. */
 function zeroPiece(like: Value, size: number): Value {
   const dims = [...like.shape.slice(0, -1), size].map((d) =>
@@ -50,8 +53,8 @@ function placeRows(vs: readonly Value[], offsets: readonly number[], row: number
  * (long enough for every shifted copy; {@link convWeightGradShiftStacks}).
  */
 function shiftStackGeometry(
-  x: Value,
-  gy: Value,
+  x: Shaped,
+  gy: Shaped,
   p: ConvParams,
 ): { shifts: number[]; a: number; len: number } {
   const [h, w] = [x.shape[2] as number, x.shape[3] as number];
@@ -78,7 +81,7 @@ const MAX_SHIFT_STACK_OVERHEAD = 1.6;
  * static shapes, an output as wide as the input, column shifts that wrap at most one row,
  * and at most {@link MAX_SHIFT_STACK_OVERHEAD} extra multiply-adds.
  */
-export function shiftStacksApply(x: Value, gy: Value, p: ConvParams): boolean {
+export function shiftStacksApply(x: Shaped, gy: Shaped, p: ConvParams): boolean {
   if (p.kernel.length !== 2 || p.strides.some((s) => s !== 1)) return false;
   if (p.kernel.every((k) => k === 1)) return false; // one tap: the per-tap form copies nothing
   if (![...x.shape, ...gy.shape].every((d) => typeof d === 'number')) return false;

@@ -19,23 +19,25 @@ const SWAP01 = [1, 0, 2, 3];
 const MAX_FILTER_BLOCKS = 4;
 
 /**
- * Largest slice of the gradient convolution's kernel (the output gradient) that one pass of
- * MLAS's blocked kernel reads: up to 4 blocks of its output channels, one block of its input
- * channels, all Ho x Wo positions. The kernel re-reads that slice for each of the kh output
- * rows, from L2 while it fits (2 MB per core here) and from memory when it does not, where
- * the form ran at about half the speed: 0.73-0.98x of tap by tap with 0.4-1.6 MB slices
- * (NCSNv2 ngf 16 and ngf 64 at 14x14, U-Net at 14x14 and with 32 channels at 28x28), 1.25x
- * and 1.42-1.69x with 3.2 MB ones (64 channels at 28x28) against the shift stacks' 0.73-0.99x
- * (docs/PERFORMANCE.md, "Weight gradient as a convolution").
+ * Largest filter set of the gradient convolution: up to 4 blocks of its output channels with
+ * all N input channels and Ho x Wo positions (N x min(M, 4 B) x Ho x Wo floats of the output
+ * gradient). For each output row MLAS's blocked kernel reads the whole set, one block of
+ * input channels after another, and it reads it again for each of the kh output rows: from
+ * L2 while it fits there (2 MB per core on this machine) or nearly, from memory otherwise.
+ * Measured (docs/PERFORMANCE.md, "Weight gradient as a convolution"): with 1.6-3.2 MB sets
+ * (NCSNv2 ngf 16, the U-Net at 14x14 and 7x7 and with 32 channels at 28x28) 0.52-0.83x of
+ * tap by tap, against 0.76-1.01x for the stacks; with 6.4 MB ones 0.92-1.09x (ngf 64 at
+ * 14x14, batch 128: the folded stacks take those) and 1.42-1.69x (64 channels at 28x28,
+ * batch 32); with 25.7 MB 1.25-1.35x.
  */
-const MAX_PASS_KERNEL_BYTES = 2 << 20;
+const MAX_FILTER_SET_BYTES = 4 << 20;
 
 /**
  * Whether {@link convWeightGradAsConv} applies and pays: 2-D, group 1, stride 1, static
  * shapes, and the runtime's NCHWc block size `block` (0: no blocked kernels) dividing both
  * the batch (the gradient convolution's input channels) and the output channels (its output
- * channels), so that runtime/nchwc-lowering.ts lowers it; and a kernel slice per pass of
- * at most {@link MAX_PASS_KERNEL_BYTES}.
+ * channels), so that runtime/nchwc-lowering.ts lowers it; and a filter set of at most
+ * {@link MAX_FILTER_SET_BYTES}.
  */
 export function asConvApplies(x: Value, gy: Value, p: ConvParams, block: number): boolean {
   if (block <= 0 || p.kernel.length !== 2 || p.group !== 1) return false;
@@ -44,9 +46,9 @@ export function asConvApplies(x: Value, gy: Value, p: ConvParams, block: number)
   if (!dims.every((d): d is number => typeof d === 'number')) return false;
   const [n, m] = [gy.shape[0] as number, gy.shape[1] as number];
   if (n % block !== 0 || m % block !== 0) return false;
-  const passChannels = Math.min(m, MAX_FILTER_BLOCKS * block) * block;
-  const passBytes = 4 * passChannels * (gy.shape[2] as number) * (gy.shape[3] as number);
-  return passBytes <= MAX_PASS_KERNEL_BYTES;
+  const setChannels = Math.min(m, MAX_FILTER_BLOCKS * block) * n;
+  const setBytes = 4 * setChannels * (gy.shape[2] as number) * (gy.shape[3] as number);
+  return setBytes <= MAX_FILTER_SET_BYTES;
 }
 
 /**
