@@ -151,6 +151,29 @@ describe('asConvApplies', () => {
 });
 
 describe('grad picks the weight-gradient form from its options', () => {
+  it('gives a ConvTranspose the same weight gradient with and without nchwcBlock', async () => {
+    const results: Float32Array[] = [];
+    for (const nchwcBlock of [0, 16]) {
+      const g = new G.Graph();
+      const x = g.input('x', 'float32', [16, 16, 5, 5]);
+      const w = g.input('w', 'float32', [16, 4, 3, 3]); // [C_in, C_out, kh, kw]
+      const gy = g.input('gy', 'float32', [16, 4, 5, 5]);
+      const y = G.convTranspose(x, w, null, { padding: 1 });
+      const [dw] = G.grad(y, [w], [gy], { nchwcBlock });
+      expect(g.nodes.filter((n) => n.op === 'Conv').length).toBe(nchwcBlock ? 1 : 0);
+      const s = await compile(g, { inputs: [x, w, gy], outputs: { dw: dw! } });
+      const r = await s.run({
+        x: randn('float32', [16, 16, 5, 5], 4),
+        w: randn('float32', [16, 4, 3, 3], 5),
+        gy: randn('float32', [16, 4, 5, 5], 6),
+      });
+      await s.release();
+      results.push(r.dw!.data as Float32Array);
+    }
+    for (let i = 0; i < results[0]!.length; i++)
+      expect(results[1]![i]).toBeCloseTo(results[0]![i]!, 3);
+  });
+
   it('gives the same gradient with and without nchwcBlock', async () => {
     const results: Float32Array[] = [];
     for (const nchwcBlock of [0, 16]) {
