@@ -150,52 +150,62 @@ describe('asConvApplies', () => {
   });
 });
 
-describe('grad picks the weight-gradient form from its options', () => {
-  it('gives a ConvTranspose the same weight gradient with and without nchwcBlock', async () => {
-    const results: Float32Array[] = [];
-    for (const nchwcBlock of [0, 16]) {
-      const g = new G.Graph();
-      const x = g.input('x', 'float32', [16, 16, 5, 5]);
-      const w = g.input('w', 'float32', [16, 4, 3, 3]); // [C_in, C_out, kh, kw]
-      const gy = g.input('gy', 'float32', [16, 4, 5, 5]);
-      const y = G.convTranspose(x, w, null, { padding: 1 });
-      const [dw] = G.grad(y, [w], [gy], { nchwcBlock });
-      expect(g.nodes.filter((n) => n.op === 'Conv').length).toBe(nchwcBlock ? 1 : 0);
-      const s = await compile(g, { inputs: [x, w, gy], outputs: { dw: dw! } });
-      const r = await s.run({
-        x: randn('float32', [16, 16, 5, 5], 4),
-        w: randn('float32', [16, 4, 3, 3], 5),
-        gy: randn('float32', [16, 4, 5, 5], 6),
-      });
-      await s.release();
-      results.push(r.dw!.data as Float32Array);
-    }
-    for (let i = 0; i < results[0]!.length; i++)
-      expect(results[1]![i]).toBeCloseTo(results[0]![i]!, 3);
-  });
+/** A layer for the grad-option tests. */
+interface Layer {
+  readonly name: string;
+  /** The shapes of x, w and gy, e.g. '16x4x5x5 16x4x3x3 16x16x5x5'. */
+  readonly shapes: string;
+  readonly y: (x: G.Value, w: G.Value) => G.Value;
+  /** Conv nodes in the graph without and with the weight gradient as a Conv. */
+  readonly convs: [number, number];
+}
 
-  it('gives the same gradient with and without nchwcBlock', async () => {
-    const results: Float32Array[] = [];
-    for (const nchwcBlock of [0, 16]) {
-      const g = new G.Graph();
-      const x = g.input('x', 'float32', [16, 4, 5, 5]);
-      const w = g.input('w', 'float32', [16, 4, 3, 3]);
-      const gy = g.input('gy', 'float32', [16, 16, 5, 5]);
-      const [dw] = G.grad(G.conv2d(x, w, null, { padding: 1 }), [w], [gy], { nchwcBlock });
-      const convs = g.nodes.filter((n) => n.op === 'Conv').length;
-      expect(convs).toBe(nchwcBlock ? 2 : 1); // the forward one, and the gradient as a Conv
-      const s = await compile(g, { inputs: [x, w, gy], outputs: { dw: dw! } });
-      const r = await s.run({
-        x: randn('float32', [16, 4, 5, 5], 1),
-        w: randn('float32', [16, 4, 3, 3], 2),
-        gy: randn('float32', [16, 16, 5, 5], 3),
-      });
-      await s.release();
-      results.push(r.dw!.data as Float32Array);
-    }
-    for (let i = 0; i < results[0]!.length; i++)
-      expect(results[1]![i]).toBeCloseTo(results[0]![i]!, 3);
-  });
+/** The weight gradient of `layer` built by grad with nchwcBlock 0 and 16 (both run). */
+async function withAndWithoutBlock(layer: Layer): Promise<Float32Array[]> {
+  const shapes = layer.shapes.split(' ').map((t) => t.split('x').map(Number));
+  const results: Float32Array[] = [];
+  for (const [k, nchwcBlock] of [0, 16].entries()) {
+    const g = new G.Graph();
+    const [x, w, gy] = ['x', 'w', 'gy'].map((n, i) => g.input(n, 'float32', shapes[i]!)) as [
+      G.Value,
+      G.Value,
+      G.Value,
+    ];
+    const [dw] = G.grad(layer.y(x, w), [w], [gy], { nchwcBlock });
+    expect(g.nodes.filter((n) => n.op === 'Conv').length).toBe(layer.convs[k]);
+    const s = await compile(g, { inputs: [x, w, gy], outputs: { dw: dw! } });
+    const feeds = Object.fromEntries(
+      [x, w, gy].map((v, i) => [v.name, randn('float32', shapes[i]!, i + 1)]),
+    );
+    results.push((await s.run(feeds)).dw!.data as Float32Array);
+    await s.release();
+  }
+  return results;
+}
+
+describe('grad picks the weight-gradient form from its options', () => {
+  const layers: Layer[] = [
+    // The forward Conv, and with the option the gradient as a second one.
+    {
+      name: 'Conv',
+      shapes: '16x4x5x5 16x4x3x3 16x16x5x5',
+      y: (x, w) => G.conv2d(x, w, null, { padding: 1 }),
+      convs: [1, 2],
+    },
+    // Weight [C_in, C_out, kh, kw]; its gradient is a Conv's with x and y swapped.
+    {
+      name: 'ConvTranspose',
+      shapes: '16x16x5x5 16x4x3x3 16x4x5x5',
+      y: (x, w) => G.convTranspose(x, w, null, { padding: 1 }),
+      convs: [0, 1],
+    },
+  ];
+  for (const layer of layers) {
+    it(`gives a ${layer.name} the same weight gradient with and without nchwcBlock`, async () => {
+      const [portable, asConv] = await withAndWithoutBlock(layer);
+      for (let i = 0; i < portable!.length; i++) expect(asConv![i]).toBeCloseTo(portable![i]!, 3);
+    });
+  }
 });
 
 describe('the folded shift stacks equal the per-tap form', () => {
