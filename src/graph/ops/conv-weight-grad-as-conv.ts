@@ -1,8 +1,8 @@
 /**
  * The weight gradient of a 2-D stride-1 convolution as another convolution, for runtimes that
  * run it on ONNX Runtime's blocked (NCHWc) kernels; chosen by convWeightGrad (conv-grad.ts)
- * where {@link asConvApplies} holds. On the NCSNv2 ngf 16 layers it takes 0.57-0.78x the time
- * of the shift stacks' MatMul (docs/PERFORMANCE.md, "Weight gradient as a convolution").
+ * where {@link asConvApplies} holds. On the NCSNv2 ngf 16 layers it takes 0.47-0.86x the time
+ * of the shift stacks (1 thread; docs/PERFORMANCE.md, "Weight gradient as a convolution").
  */
 import type { Value } from '../graph.ts';
 import { apply1 } from '../op-registry.ts';
@@ -25,10 +25,10 @@ const MAX_FILTER_BLOCKS = 4;
  * input channels after another, and it reads it again for each of the kh output rows: from
  * L2 while it fits there (2 MB per core on this machine) or nearly, from memory otherwise.
  * Measured (docs/PERFORMANCE.md, "Weight gradient as a convolution"): with 1.6-3.2 MB sets
- * (NCSNv2 ngf 16, the U-Net at 14x14 and 7x7 and with 32 channels at 28x28) 0.52-0.83x of
- * tap by tap, against 0.76-1.01x for the stacks; with 6.4 MB ones 0.92-1.09x (ngf 64 at
- * 14x14, batch 128: the folded stacks take those) and 1.42-1.69x (64 channels at 28x28,
- * batch 32); with 25.7 MB 1.25-1.35x.
+ * (NCSNv2 ngf 16, the U-Net at 14x14 and 7x7 and with 32 channels at 28x28) 0.47-0.88x of
+ * tap by tap at 1 thread, against 0.66-1.06x for the stacks; with 6.4 MB ones 0.77-1.09x
+ * (ngf 64 at 14x14, batch 128: the folded stacks take those) and 1.42-1.69x (64 channels at
+ * 28x28, batch 32); with 25.7 MB 1.25-1.35x.
  */
 const MAX_FILTER_SET_BYTES = 4 << 20;
 
@@ -59,7 +59,7 @@ export function asConvApplies(x: Value, gy: Value, p: ConvParams, block: number)
  * with stride d: its output [C, M, kh, kw] is dw^T. The padding along W is done beforehand
  * (left and right padding in the Conv put every output column but the middle one on MLAS's
  * slow border path: 5.1 ms instead of 3.0 for [64, 32, 14, 14]); along H the Conv pads
- * (MLAS skips rows outside the input; 2.8-3.0 ms against 3.1-3.6 with both padded before).
+ * (MLAS skips rows outside the input; 2.72-2.83 ms against 3.00-3.14 with both padded before).
  */
 export function convWeightGradAsConv(x: Value, gy: Value, wShape: Shape, p: ConvParams): Value {
   const [pt, pl, pb, pr] = p.pads as [number, number, number, number];

@@ -4,8 +4,8 @@
  * zero rows that no kernel row reaches from one image into the next, and the shift stacks of
  * that single tall image make ONE MatMul [C kw, N L] x [N L, M kh] with no batch sum.
  * Chosen by convWeightGrad (conv-grad.ts) where {@link foldedApplies} holds and the
- * convolution form does not (ngf 64's 14x14 layers): 0.76-0.99x of tap by tap against
- * 0.92-1.09x as a convolution and 0.90-1.13x as per-image stacks at 1 thread
+ * convolution form does not (ngf 64's 14x14 layers): 0.68-0.99x of tap by tap against
+ * 0.77-1.09x as a convolution and 0.84-1.13x as per-image stacks at 1 thread
  * (docs/PERFORMANCE.md, "Weight gradient as a convolution").
  */
 import type { Value } from '../graph.ts';
@@ -18,8 +18,8 @@ import { pad } from './pad.ts';
 /**
  * Fewest channels (input or output) for which the folded GEMM, [C kw, N L] x [N L, M kh],
  * is large enough to beat the per-image stacks and the convolution form: with 128 it ran
- * 11-24% faster than either, with 64 on both sides (28x28, batch 128) 2-9% slower than
- * the per-image stacks (docs/PERFORMANCE.md, "Weight gradient as a convolution").
+ * 11-23% faster than the stacks and 1-18% faster than the convolution at 1 thread, with 64
+ * on both sides (28x28, batch 128) 3-9% slower than the per-image stacks (docs/PERFORMANCE.md, "Weight gradient as a convolution").
  */
 const MIN_FOLDED_CHANNELS = 128;
 
