@@ -24,7 +24,7 @@
  */
 import type { Attrs, Node, Value } from '../graph/graph.ts';
 import { convParams, type ConvParams } from '../graph/ops/conv.ts';
-import { intA, intsA, windowAttrs } from '../graph/ops/window.ts';
+import { intA, intsA, intsAttr, windowAttrs } from '../graph/ops/window.ts';
 import { tensor } from '../graph/tensor.ts';
 import type { ExportOptions } from '../graph/onnx/export.ts';
 import type { Graph } from '../graph/graph.ts';
@@ -64,9 +64,7 @@ function spatialZeroPad(x: Value): { source: Value; pads: number[] } | null {
 function swappedAxesSource(w: Value): Value | null {
   const node = w.producer;
   if (node?.op !== 'Transpose' || node.domain !== '') return null;
-  const perm = node.attrs['perm'];
-  const swap = perm?.type === 'ints' && perm.value.join() === '1,0,2,3';
-  return swap ? node.inputs[0]! : null;
+  return intsAttr(node.attrs, 'perm')?.join() === '1,0,2,3' ? node.inputs[0]! : null;
 }
 
 /** Per-rewrite state: blocked forms of values and reordered weights, shared between uses. */
