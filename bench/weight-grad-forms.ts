@@ -3,9 +3,10 @@
  * process: the tap-by-tap form (wide rows where they apply, else per-tap Slices) against the
  * shift stacks (src/graph/ops/conv-shift-stacks.ts; docs/PERFORMANCE.md, "Shift stacks") and
  * the gradient as a convolution (src/graph/ops/conv-weight-grad-as-conv.ts, run here on the
- * blocked kernels wherever this CPU has them and the channels allow; a * marks the cases
- * where convWeightGrad picks it) and the folded stacks (conv-weight-grad-folded.ts; + marks
- * the cases where it picks those).
+ * blocked kernels wherever this CPU has them and the channels allow), whole and in the batch
+ * chunks that asConvBatchChunk picks (a * marks the cases where convWeightGrad takes them,
+ * with the chunk), and the folded stacks (conv-weight-grad-folded.ts; + marks the cases where
+ * it picks those).
  * Each case is a 3x3 convolution with padding = dilation (the output as large as the input).
  *
  * Usage: npx tsx bench/weight-grad-forms.ts [threads] [cases]
@@ -23,11 +24,15 @@ const DEFAULT_CASES =
   '64,32,16,14,1;128,64,64,28,1;128,128,128,14,1;128,128,128,14,4;128,64,1,28,1';
 const cases = (process.argv[3] ?? DEFAULT_CASES).split(';').map((c) => c.split(',').map(Number));
 
+const block = await nchwcBlockSize();
+
 type Form = (x: G.Value, gy: G.Value, wShape: G.Shape, p: G.ConvParams) => G.Value;
 const FORMS: Record<string, Form> = {
   'tap by tap': G.convWeightGradTapByTap,
   'shift stacks': G.convWeightGradShiftStacks,
   'as conv': G.convWeightGradAsConv,
+  'as conv, chunks': (x, gy, wShape, p) =>
+    G.convWeightGradAsConv(x, gy, wShape, p, G.asConvBatchChunk(x, gy, p, block) || x.shape[0]),
   folded: G.convWeightGradFolded,
 };
 
@@ -53,11 +58,9 @@ async function session(form: Form, n: number, c: number, m: number, h: number, d
   return compile(x.graph, { inputs: [x, gy], outputs: { dw } }, { threads, spinning: false });
 }
 
-const block = await nchwcBlockSize();
-
 console.log(
   `${threads} thread(s), NCHWc block ${block}; ms per weight gradient, median of interleaved ` +
-    `runs (ratio to tap by tap); *: convWeightGrad takes "as conv" there, +: "folded"\n`,
+    `runs (ratio to tap by tap); *: convWeightGrad takes "as conv, chunks" there (examples per chunk), +: "folded"\n`,
 );
 const names = Object.keys(FORMS);
 console.log(
@@ -82,14 +85,13 @@ for (const [n, c, m, h, d] of cases as [number, number, number, number, number][
     }
   const t = ms.map(median);
   const [xv, gyv] = inputs(n, c, m, h);
-  const chosen = G.asConvApplies(xv, gyv, convParams(d), block)
-    ? '*'
-    : G.foldedApplies(xv, gyv, convParams(d))
-      ? '+'
-      : '';
+  const chunk = G.asConvBatchChunk(xv, gyv, convParams(d), block);
+  const chosen = chunk ? `*${chunk}` : G.foldedApplies(xv, gyv, convParams(d)) ? '+' : '';
   const cells = t.map((v, k) =>
     k === 0 ? v.toFixed(2) : `${v.toFixed(2)} (${(v / t[0]!).toFixed(2)})`,
   );
-  console.log(`| ${n}, ${c} -> ${m}, ${h}x${h}, ${d}${chosen} | ${cells.join(' | ')} |`);
+  console.log(
+    `| ${n}, ${c} -> ${m}, ${h}x${h}, ${d}${chosen ? ` ${chosen}` : ''} | ${cells.join(' | ')} |`,
+  );
   for (const s of sessions) await s.release();
 }

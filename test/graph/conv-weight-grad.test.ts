@@ -102,51 +102,65 @@ describe('shiftStacksApply', () => {
 });
 
 describe('the weight gradient as a convolution equals the per-tap form', () => {
-  // Every group-1 case: the form pads x, swaps batch and channels, and convolves by gy^T.
+  // Every group-1 case: the form pads x, swaps batch and channels, and convolves by gy^T;
+  // with a batch of 2 also in chunks of one example (two Convs, summed).
   for (const c of cases.filter((k) => (k.group ?? 1) === 1)) {
-    for (const convLayout of ['plain', 'nchwc'] as const) {
-      it(`${c.name} (${convLayout} kernels)`, async () => {
-        const [x, gy] = inputs(c);
-        const dw = G.convWeightGradAsConv(x, gy, c.w, params(c));
-        expect(dw.shape).toEqual(c.w);
-        const s = await compile(x.graph, { inputs: [x, gy], outputs: { dw } }, { convLayout });
-        const r = await s.run({
-          x: randn('float32', c.x, 1),
-          gy: randn('float32', gy.shape as number[], 2),
+    for (const chunk of new Set([c.x[0]!, 1])) {
+      for (const convLayout of ['plain', 'nchwc'] as const) {
+        it(`${c.name}, chunks of ${chunk} (${convLayout} kernels)`, async () => {
+          const [x, gy] = inputs(c);
+          const dw = G.convWeightGradAsConv(x, gy, c.w, params(c), chunk);
+          expect(dw.shape).toEqual(c.w);
+          const convs = x.graph.nodes.filter((n) => n.op === 'Conv');
+          expect(convs).toHaveLength(c.x[0]! / chunk);
+          const s = await compile(x.graph, { inputs: [x, gy], outputs: { dw } }, { convLayout });
+          const r = await s.run({
+            x: randn('float32', c.x, 1),
+            gy: randn('float32', gy.shape as number[], 2),
+          });
+          await s.release();
+          const asConv = r.dw!.data as Float32Array;
+          const perTap = await run(c, G.convWeightGradPerTap);
+          for (let i = 0; i < asConv.length; i++) expect(asConv[i]).toBeCloseTo(perTap[i]!, 4);
         });
-        await s.release();
-        const asConv = r.dw!.data as Float32Array;
-        const perTap = await run(c, G.convWeightGradPerTap);
-        for (let i = 0; i < asConv.length; i++) expect(asConv[i]).toBeCloseTo(perTap[i]!, 4);
-      });
+      }
     }
   }
+  it('rejects a chunk that does not divide the batch', () => {
+    const [x, gy] = inputs(cases[0]!);
+    expect(() => G.convWeightGradAsConv(x, gy, cases[0]!.w, params(cases[0]!), 3)).toThrow(
+      /multiple of the chunk 3/,
+    );
+  });
 });
 
-describe('asConvApplies', () => {
+describe('asConvBatchChunk', () => {
   const c: Case = { name: '', x: [16, 8, 6, 6], w: [16, 8, 3, 3], pads: [1, 1, 1, 1] };
   const [x, gy] = inputs(c);
+  const chunk = (k: Case): number => G.asConvBatchChunk(...inputs(k), params(k), 16);
   it('takes group-1 stride-1 convolutions whose batch and outputs fill NCHWc blocks', () => {
+    expect(G.asConvBatchChunk(x, gy, params(c), 16)).toBe(16);
+    expect(G.asConvBatchChunk(x, gy, params(c), 8)).toBe(16);
     expect(G.asConvApplies(x, gy, params(c), 16)).toBe(true);
-    expect(G.asConvApplies(x, gy, params(c), 8)).toBe(true);
   });
   it('declines without blocked kernels, or with a batch or outputs off the block', () => {
     expect(G.asConvApplies(x, gy, params(c), 0)).toBe(false);
-    const [x2, gy2] = inputs({ ...c, x: [8, 8, 6, 6] });
-    expect(G.asConvApplies(x2, gy2, params(c), 16)).toBe(false);
-    const [x3, gy3] = inputs({ ...c, w: [12, 8, 3, 3] });
-    expect(G.asConvApplies(x3, gy3, params({ ...c, w: [12, 8, 3, 3] }), 16)).toBe(false);
+    expect(chunk({ ...c, x: [8, 8, 6, 6] })).toBe(0);
+    expect(chunk({ ...c, w: [12, 8, 3, 3] })).toBe(0);
   });
-  it('declines groups, strides and filter sets over 4 MiB', () => {
-    const grouped = { ...c, x: [16, 16, 6, 6], group: 2 };
-    expect(G.asConvApplies(...inputs(grouped), params(grouped), 16)).toBe(false);
-    expect(G.asConvApplies(x, gy, { ...params(c), strides: [2, 2] }, 16)).toBe(false);
-    // A filter set is N x min(M, 64) x Ho x Wo floats: 3.2 MB for batch 64, 16 channels,
-    // 28x28 (taken); 6.4 MB for batch 128 with 128 channels at 14x14 (declined).
-    const small = { ...c, x: [64, 8, 28, 28], w: [16, 8, 3, 3] };
-    expect(G.asConvApplies(...inputs(small), params(small), 16)).toBe(true);
-    const deep = { ...c, x: [128, 8, 14, 14], w: [128, 8, 3, 3] };
-    expect(G.asConvApplies(...inputs(deep), params(deep), 16)).toBe(false);
+  it('declines groups and strides', () => {
+    expect(chunk({ ...c, x: [16, 16, 6, 6], group: 2 })).toBe(0);
+    expect(G.asConvBatchChunk(x, gy, { ...params(c), strides: [2, 2] }, 16)).toBe(0);
+  });
+  it('cuts the batch into the largest chunks whose filter (chunk x M x Ho x Wo) fits 2 MiB', () => {
+    // 16 channels at 28x28: 50 kB per example, so 64 examples (3.2 MB) become chunks of 32.
+    expect(chunk({ ...c, x: [64, 8, 28, 28] })).toBe(32);
+    // 48 examples: 32 does not divide them, so chunks of 16.
+    expect(chunk({ ...c, x: [48, 8, 28, 28] })).toBe(16);
+    // 128 channels at 14x14 (ngf 64): 100 kB per example, chunks of 16 (1.6 MB).
+    expect(chunk({ ...c, x: [128, 8, 14, 14], w: [128, 8, 3, 3] })).toBe(16);
+    // 64 channels at 28x28: even 16 examples make 3.2 MB, so the form declines.
+    expect(chunk({ ...c, x: [128, 8, 28, 28], w: [64, 8, 3, 3] })).toBe(0);
   });
 });
 
