@@ -4,9 +4,9 @@
  * shift stacks (src/graph/ops/conv-shift-stacks.ts; docs/PERFORMANCE.md, "Shift stacks") and
  * the gradient as a convolution (src/graph/ops/conv-weight-grad-as-conv.ts, run here on the
  * blocked kernels wherever this CPU has them and the channels allow), whole and in the batch
- * chunks that asConvBatchChunk picks (a * marks the cases where convWeightGrad takes them,
- * with the chunk), and the folded stacks (conv-weight-grad-folded.ts; + marks the cases where
- * it picks those).
+ * and output-channel chunks that asConvChunks picks (a * marks the cases where
+ * convWeightGrad takes them, with examples x channels per chunk), and the folded stacks
+ * (conv-weight-grad-folded.ts; + marks the cases where it picks those).
  * Each case is a 3x3 convolution with padding = dilation (the output as large as the input).
  *
  * Usage: npx tsx bench/weight-grad-forms.ts [threads] [cases]
@@ -32,7 +32,7 @@ const FORMS: Record<string, Form> = {
   'shift stacks': G.convWeightGradShiftStacks,
   'as conv': G.convWeightGradAsConv,
   'as conv, chunks': (x, gy, wShape, p) =>
-    G.convWeightGradAsConv(x, gy, wShape, p, G.asConvBatchChunk(x, gy, p, block) || x.shape[0]),
+    G.convWeightGradAsConv(x, gy, wShape, p, G.asConvChunks(x, gy, p, block) ?? undefined),
   folded: G.convWeightGradFolded,
 };
 
@@ -60,7 +60,7 @@ async function session(form: Form, n: number, c: number, m: number, h: number, d
 
 console.log(
   `${threads} thread(s), NCHWc block ${block}; ms per weight gradient, median of interleaved ` +
-    `runs (ratio to tap by tap); *: convWeightGrad takes "as conv, chunks" there (examples per chunk), +: "folded"\n`,
+    `runs (ratio to tap by tap); *: convWeightGrad takes "as conv, chunks" there (examples x output channels per chunk), +: "folded"\n`,
 );
 const names = Object.keys(FORMS);
 console.log(
@@ -85,8 +85,12 @@ for (const [n, c, m, h, d] of cases as [number, number, number, number, number][
     }
   const t = ms.map(median);
   const [xv, gyv] = inputs(n, c, m, h);
-  const chunk = G.asConvBatchChunk(xv, gyv, convParams(d), block);
-  const chosen = chunk ? `*${chunk}` : G.foldedApplies(xv, gyv, convParams(d)) ? '+' : '';
+  const chunks = G.asConvChunks(xv, gyv, convParams(d), block);
+  const chosen = chunks
+    ? `*${chunks.examples}x${chunks.channels}`
+    : G.foldedApplies(xv, gyv, convParams(d))
+      ? '+'
+      : '';
   const cells = t.map((v, k) =>
     k === 0 ? v.toFixed(2) : `${v.toFixed(2)} (${(v / t[0]!).toFixed(2)})`,
   );

@@ -103,16 +103,24 @@ describe('shiftStacksApply', () => {
 
 describe('the weight gradient as a convolution equals the per-tap form', () => {
   // Every group-1 case: the form pads x, swaps batch and channels, and convolves by gy^T;
-  // with a batch of 2 also in chunks of one example (two Convs, summed).
+  // where the batch or the outputs allow, also in chunks of one example and of one output
+  // channel (a Conv per pair, summed over examples, concatenated over channels).
   for (const c of cases.filter((k) => (k.group ?? 1) === 1)) {
-    for (const chunk of new Set([c.x[0]!, 1])) {
+    const whole = { examples: c.x[0]!, channels: c.w[0]! };
+    const chunked = [whole, { ...whole, examples: 1 }, { ...whole, channels: 1 }];
+    const distinct = chunked.filter(
+      (k, i) => i === 0 || k.examples * k.channels < c.x[0]! * c.w[0]!,
+    );
+    for (const chunks of distinct) {
       for (const convLayout of ['plain', 'nchwc'] as const) {
-        it(`${c.name}, chunks of ${chunk} (${convLayout} kernels)`, async () => {
+        const name = `${c.name}, chunks of ${chunks.examples}x${chunks.channels}`;
+        it(`${name} (${convLayout} kernels)`, async () => {
           const [x, gy] = inputs(c);
-          const dw = G.convWeightGradAsConv(x, gy, c.w, params(c), chunk);
+          const dw = G.convWeightGradAsConv(x, gy, c.w, params(c), chunks);
           expect(dw.shape).toEqual(c.w);
           const convs = x.graph.nodes.filter((n) => n.op === 'Conv');
-          expect(convs).toHaveLength(c.x[0]! / chunk);
+          const pairs = (c.x[0]! / chunks.examples) * (c.w[0]! / chunks.channels);
+          expect(convs).toHaveLength(pairs);
           const s = await compile(x.graph, { inputs: [x, gy], outputs: { dw } }, { convLayout });
           const r = await s.run({
             x: randn('float32', c.x, 1),
@@ -126,41 +134,56 @@ describe('the weight gradient as a convolution equals the per-tap form', () => {
       }
     }
   }
-  it('rejects a chunk that does not divide the batch', () => {
-    const [x, gy] = inputs(cases[0]!);
-    expect(() => G.convWeightGradAsConv(x, gy, cases[0]!.w, params(cases[0]!), 3)).toThrow(
-      /multiple of the chunk 3/,
-    );
+  it('rejects chunks that do not divide the batch or the output channels', () => {
+    const c = cases[0]!;
+    const [x, gy] = inputs(c);
+    expect(() =>
+      G.convWeightGradAsConv(x, gy, c.w, params(c), { examples: 3, channels: 4 }),
+    ).toThrow(/batch of .* multiple of the chunk 3/);
+    expect(() =>
+      G.convWeightGradAsConv(x, gy, c.w, params(c), { examples: 2, channels: 3 }),
+    ).toThrow(/output channels of .* multiple of the chunk 3/);
   });
 });
 
-describe('asConvBatchChunk', () => {
+describe('asConvChunks', () => {
   const c: Case = { name: '', x: [16, 8, 6, 6], w: [16, 8, 3, 3], pads: [1, 1, 1, 1] };
   const [x, gy] = inputs(c);
-  const chunk = (k: Case): number => G.asConvBatchChunk(...inputs(k), params(k), 16);
+  const chunks = (k: Case): G.AsConvChunks | null => G.asConvChunks(...inputs(k), params(k), 16);
   it('takes group-1 stride-1 convolutions whose batch and outputs fill NCHWc blocks', () => {
-    expect(G.asConvBatchChunk(x, gy, params(c), 16)).toBe(16);
-    expect(G.asConvBatchChunk(x, gy, params(c), 8)).toBe(16);
+    expect(G.asConvChunks(x, gy, params(c), 16)).toEqual({ examples: 16, channels: 16 });
+    expect(G.asConvChunks(x, gy, params(c), 8)).toEqual({ examples: 16, channels: 16 });
     expect(G.asConvApplies(x, gy, params(c), 16)).toBe(true);
   });
   it('declines without blocked kernels, or with a batch or outputs off the block', () => {
     expect(G.asConvApplies(x, gy, params(c), 0)).toBe(false);
-    expect(chunk({ ...c, x: [8, 8, 6, 6] })).toBe(0);
-    expect(chunk({ ...c, w: [12, 8, 3, 3] })).toBe(0);
+    expect(chunks({ ...c, x: [8, 8, 6, 6] })).toBeNull();
+    expect(chunks({ ...c, w: [12, 8, 3, 3] })).toBeNull();
   });
   it('declines groups and strides', () => {
-    expect(chunk({ ...c, x: [16, 16, 6, 6], group: 2 })).toBe(0);
-    expect(G.asConvBatchChunk(x, gy, { ...params(c), strides: [2, 2] }, 16)).toBe(0);
+    expect(chunks({ ...c, x: [16, 16, 6, 6], group: 2 })).toBeNull();
+    expect(G.asConvChunks(x, gy, { ...params(c), strides: [2, 2] }, 16)).toBeNull();
   });
-  it('cuts the batch into the largest chunks whose filter (chunk x M x Ho x Wo) fits 2 MiB', () => {
-    // 16 channels at 28x28: 50 kB per example, so 64 examples (3.2 MB) become chunks of 32.
-    expect(chunk({ ...c, x: [64, 8, 28, 28] })).toBe(32);
+  it('keeps each filter (examples x channels x Ho x Wo floats) within 2 MiB', () => {
+    // 16 channels at 28x28: 50 kB per example, so 64 examples (3.2 MB) become 2 chunks of 32.
+    expect(chunks({ ...c, x: [64, 8, 28, 28] })).toEqual({ examples: 32, channels: 16 });
     // 48 examples: 32 does not divide them, so chunks of 16.
-    expect(chunk({ ...c, x: [48, 8, 28, 28] })).toBe(16);
+    expect(chunks({ ...c, x: [48, 8, 28, 28] })).toEqual({ examples: 16, channels: 16 });
     // 128 channels at 14x14 (ngf 64): 100 kB per example, chunks of 16 (1.6 MB).
-    expect(chunk({ ...c, x: [128, 8, 14, 14], w: [128, 8, 3, 3] })).toBe(16);
-    // 64 channels at 28x28: even 16 examples make 3.2 MB, so the form declines.
-    expect(chunk({ ...c, x: [128, 8, 28, 28], w: [64, 8, 3, 3] })).toBe(0);
+    const deep = { ...c, x: [128, 8, 14, 14], w: [128, 8, 3, 3] };
+    expect(chunks(deep)).toEqual({ examples: 16, channels: 128 });
+    // 64 channels at 28x28: 16 examples make 3.2 MB, so two chunks of 32 channels.
+    const wide = { ...c, x: [128, 8, 28, 28], w: [64, 8, 3, 3] };
+    expect(chunks(wide)).toEqual({ examples: 16, channels: 32 });
+  });
+  it('declines where only one block of output channels would fit', () => {
+    // 64 channels at 40x40: 16 examples x 32 channels make 3.3 MB; 16 channels would fit.
+    expect(chunks({ ...c, x: [16, 8, 40, 40], w: [64, 8, 3, 3] })).toBeNull();
+    // ... unless that block is all the output channels.
+    expect(chunks({ ...c, x: [16, 8, 40, 40], w: [16, 8, 3, 3] })).toEqual({
+      examples: 16,
+      channels: 16,
+    });
   });
 });
 

@@ -27,7 +27,7 @@ import { constant } from './constant.ts';
 import type { ConvParams } from './conv.ts';
 import { intA, intsA, staticSize, windowAttrs } from './window.ts';
 import { convWeightGradShiftStacks, shiftStacksApply } from './conv-shift-stacks.ts';
-import { asConvBatchChunk, convWeightGradAsConv } from './conv-weight-grad-as-conv.ts';
+import { asConvChunks, convWeightGradAsConv } from './conv-weight-grad-as-conv.ts';
 import { convWeightGradFolded, foldedApplies } from './conv-weight-grad-folded.ts';
 import { reshape, transpose } from './layout.ts';
 import { matmul } from './matmul.ts';
@@ -152,8 +152,8 @@ export function convWeightGrad(
   p: ConvParams,
   nchwcBlock = 0,
 ): Value {
-  const chunk = asConvBatchChunk(x, gy, p, nchwcBlock);
-  if (chunk > 0) return convWeightGradAsConv(x, gy, wShape, p, chunk);
+  const chunks = asConvChunks(x, gy, p, nchwcBlock);
+  if (chunks) return convWeightGradAsConv(x, gy, wShape, p, chunks);
   if (foldedApplies(x, gy, p)) return convWeightGradFolded(x, gy, wShape, p);
   if (shiftStacksApply(x, gy, p)) return convWeightGradShiftStacks(x, gy, wShape, p);
   return convWeightGradTapByTap(x, gy, wShape, p);

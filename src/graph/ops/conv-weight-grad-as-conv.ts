@@ -8,6 +8,7 @@ import type { Value } from '../graph.ts';
 import { apply1 } from '../op-registry.ts';
 import type { Shape } from '../shape.ts';
 import type { ConvParams } from './conv.ts';
+import { concat } from './concat.ts';
 import { add } from './elementwise.ts';
 import { reshape, transpose } from './layout.ts';
 import { pad } from './pad.ts';
@@ -18,43 +19,65 @@ import { windowAttrs } from './window.ts';
 const SWAP01 = [1, 0, 2, 3];
 
 /**
- * Largest filter of one gradient convolution: the output gradient of its examples, chunk x M
- * x Ho x Wo floats. MLAS's blocked kernel reads the whole filter for every input image (here:
- * every input channel of the layer) and, within it, once per output row: it stays in L2 (2 MB
- * per core on this machine) up to this size, and comes from memory beyond it. So the batch is
- * cut into chunks of examples, each chunk a gradient convolution of its own, summed.
- * Measured (docs/PERFORMANCE.md, "Batch chunks"): filters of 0.8-1.6 MB run at 0.40-0.70x of
- * the shift stacks' time; 3.2 MB ones at 0.82-1.57x, 6.4 MB ones at 0.70-0.99x (ngf 64's
- * 128-channel 14x14 layers, 1 thread: 115-121 ms whole, 65-71 ms in chunks of 16 examples).
+ * Largest filter of one gradient convolution: the output gradient of its examples and output
+ * channels, examples x channels x Ho x Wo floats. MLAS's blocked kernel reads the whole filter
+ * for every input image (here: every input channel of the layer) and, within it, once per
+ * output row: it stays in L2 (2 MB per core on this machine) up to this size, and comes from
+ * memory beyond it. So the batch and the output channels are cut into chunks, each pair a
+ * gradient convolution of its own. Measured (docs/PERFORMANCE.md, "Chunks"): filters of
+ * 0.8-1.6 MB run at 0.40-0.73x of the shift stacks' time, 3.2 MB ones at 0.82-1.57x and
+ * 6.4 MB ones at 0.70-0.99x (ngf 64's 128-channel 14x14 layers, 1 thread: 115-121 ms whole,
+ * 65-73 ms in chunks of 16 examples).
  */
 const MAX_FILTER_BYTES = 2 << 20;
 
+/** Examples and output channels per gradient convolution of {@link convWeightGradAsConv}. */
+export interface AsConvChunks {
+  readonly examples: number;
+  readonly channels: number;
+}
+
 /**
- * Examples per gradient convolution for {@link convWeightGradAsConv}, or 0 where the form
- * does not apply or does not pay. It applies to 2-D, group-1, stride-1 convolutions of static
- * shape when the runtime has blocked kernels of block size `block` (0: none) and `block`
- * divides the output channels (the gradient convolution's output channels), so that
- * runtime/nchwc-lowering.ts lowers it. The chunk is the largest multiple of `block` that
- * divides the batch (the gradient convolution's input channels) and keeps the filter within
- * {@link MAX_FILTER_BYTES}; 0 if even one block of examples exceeds it.
+ * The chunks for {@link convWeightGradAsConv}, or null where the form does not apply or does
+ * not pay. It applies to 2-D, group-1, stride-1 convolutions of static shape when the runtime
+ * has blocked kernels of block size `block` (0: none) dividing the batch (the gradient
+ * convolution's input channels) and the output channels (its output channels), so that
+ * runtime/nchwc-lowering.ts lowers it. The channel chunk is the largest multiple of `block`
+ * dividing M whose filter with one block of examples fits {@link MAX_FILTER_BYTES}; it must
+ * be all of M or at least two blocks (one block of output channels per convolution is slower
+ * than the shift stacks: 153 ms against 136 for 64 channels at 28x28, batch 128). Then the
+ * example chunk is the largest multiple of `block` dividing N that still fits.
  */
-export function asConvBatchChunk(x: Value, gy: Value, p: ConvParams, block: number): number {
-  if (block <= 0 || p.kernel.length !== 2 || p.group !== 1) return 0;
-  if (p.strides.some((s) => s !== 1)) return 0;
+export function asConvChunks(
+  x: Value,
+  gy: Value,
+  p: ConvParams,
+  block: number,
+): AsConvChunks | null {
+  if (block <= 0 || p.kernel.length !== 2 || p.group !== 1) return null;
+  if (p.strides.some((s) => s !== 1)) return null;
   const dims = [...x.shape, ...gy.shape];
-  if (!dims.every((d): d is number => typeof d === 'number')) return 0;
+  if (!dims.every((d): d is number => typeof d === 'number')) return null;
   const [n, m, ho, wo] = gy.shape as number[] as [number, number, number, number];
-  if (n % block !== 0 || m % block !== 0) return 0;
-  const bytesPerExample = 4 * m * ho * wo;
-  for (let chunk = n; chunk >= block; chunk -= block) {
-    if (n % chunk === 0 && chunk * bytesPerExample <= MAX_FILTER_BYTES) return chunk;
+  if (n % block !== 0 || m % block !== 0) return null;
+  const fits = (examples: number, channels: number): boolean =>
+    4 * examples * channels * ho * wo <= MAX_FILTER_BYTES;
+  const channels = largestChunk(m, block, (c) => fits(block, c));
+  if (channels === 0 || (channels < m && channels < 2 * block)) return null;
+  return { examples: largestChunk(n, block, (e) => fits(e, channels)), channels };
+}
+
+/** The largest multiple of `block` that divides `total` and passes `ok`, or 0. */
+function largestChunk(total: number, block: number, ok: (chunk: number) => boolean): number {
+  for (let chunk = total; chunk >= block; chunk -= block) {
+    if (total % chunk === 0 && ok(chunk)) return chunk;
   }
   return 0;
 }
 
-/** Whether {@link convWeightGradAsConv} applies and pays ({@link asConvBatchChunk} > 0). */
+/** Whether {@link convWeightGradAsConv} applies and pays ({@link asConvChunks}). */
 export function asConvApplies(x: Value, gy: Value, p: ConvParams, block: number): boolean {
-  return asConvBatchChunk(x, gy, p, block) > 0;
+  return asConvChunks(x, gy, p, block) !== null;
 }
 
 /**
@@ -63,28 +86,37 @@ export function asConvApplies(x: Value, gy: Value, p: ConvParams, block: number)
  * with x_p the padded input. That is a convolution of x_p with its batch and channel axes
  * swapped, x_p^T [C, N, Hp, Wp] (N as the channels), by gy^T [M, N, Ho, Wo] as the kernel,
  * with stride d: its output [C, M, kh, kw] is dw^T. The sum over n splits into chunks of
- * `chunk` examples (default: the whole batch), one such convolution each, added up
- * ({@link asConvBatchChunk} picks the chunk that keeps the filter in cache).
+ * examples and the output channels into chunks of channels (default: one chunk each), one
+ * such convolution per pair: summed over the example chunks, concatenated over the channel
+ * chunks ({@link asConvChunks} picks chunks that keep the filter in cache).
  */
 export function convWeightGradAsConv(
   x: Value,
   gy: Value,
   wShape: Shape,
   p: ConvParams,
-  chunk = x.shape[0],
+  chunks: AsConvChunks = { examples: Number(x.shape[0]), channels: Number(gy.shape[1]) },
 ): Value {
-  const n = x.shape[0];
-  if (typeof n !== 'number' || typeof chunk !== 'number' || n % chunk !== 0) {
+  const xs = splitInto(x, 0, chunks.examples, 'batch');
+  const gys = splitInto(gy, 0, chunks.examples, 'batch');
+  const perChannels = gys.map((g) => splitInto(g, 1, chunks.channels, 'output channels'));
+  const dwTs = perChannels[0]!.map((_, j) =>
+    xs.map((xi, i) => gradientConv(xi, perChannels[i]![j]!, p)).reduce((a, b) => add(a, b)),
+  );
+  const dwT = dwTs.length > 1 ? concat(dwTs, 1) : dwTs[0]!;
+  return reshape(transpose(dwT, SWAP01), wShape);
+}
+
+/** `v` split along `axis` into pieces of `chunk`, which must divide its static size. */
+function splitInto(v: Value, axis: number, chunk: number, what: string): Value[] {
+  const size = v.shape[axis];
+  if (typeof size !== 'number' || !(chunk > 0) || size % chunk !== 0) {
     throw new Error(
-      `convWeightGradAsConv: the batch of ${x.toString()} must be static and a multiple of ` +
-        `the chunk ${String(chunk)}`,
+      `convWeightGradAsConv: the ${what} of ${v.toString()} must be static and a multiple ` +
+        `of the chunk ${chunk}`,
     );
   }
-  const parts = n / chunk;
-  const xs = parts > 1 ? split(x, parts, 0) : [x];
-  const gys = parts > 1 ? split(gy, parts, 0) : [gy];
-  const dwT = xs.map((xi, i) => gradientConv(xi, gys[i]!, p)).reduce((a, b) => add(a, b));
-  return reshape(transpose(dwT, SWAP01), wShape);
+  return size > chunk ? split(v, size / chunk, axis) : [v];
 }
 
 /**
