@@ -24,6 +24,7 @@
  */
 import type { Attrs, Node, Value } from '../graph/graph.ts';
 import { convParams, type ConvParams } from '../graph/ops/conv.ts';
+import { intAttr } from '../graph/ops/int-inputs.ts';
 import { intA, intsA, intsAttr, windowAttrs } from '../graph/ops/window.ts';
 import { tensor } from '../graph/tensor.ts';
 import type { ExportOptions } from '../graph/onnx/export.ts';
@@ -67,12 +68,28 @@ function swappedAxesSource(w: Value): Value | null {
   return intsAttr(node.attrs, 'perm')?.join() === '1,0,2,3' ? node.inputs[0]! : null;
 }
 
+/**
+ * x = output `index` of a Split of a 4-D value along the batch, or along the channels with
+ * every piece a whole number of blocks of `b`; else null.
+ */
+function blockSplitPiece(x: Value, b: number): { node: Node; index: number } | null {
+  const node = x.producer;
+  if (node?.op !== 'Split' || node.domain !== '' || x.rank !== 4 || !node.inputs[1]) return null;
+  const a = intAttr(node.attrs, 'axis', 0);
+  const axis = a < 0 ? a + 4 : a;
+  const whole = axis === 1 && node.outputs.every((o) => blocks(o.shape[1], b));
+  if (axis !== 0 && !whole) return null;
+  return { node, index: node.outputs.indexOf(x) };
+}
+
 /** Per-rewrite state: blocked forms of values and reordered weights, shared between uses. */
 class NchwcLowering {
   /** Original value -> its blocked form in the new graph. */
   private readonly blocked = new Map<Value, Value>();
   /** `${kind}:${weight name}` -> the reordered weight. */
   private readonly weights = new Map<string, Value>();
+  /** Split node -> the blocked forms of its outputs. */
+  private readonly pieces = new Map<Node, Value[]>();
 
   constructor(
     private readonly b: number,
@@ -91,23 +108,74 @@ class NchwcLowering {
   private blockedInput(x: Value): Value {
     let v = this.blocked.get(x);
     if (!v) {
-      const padded = spatialZeroPad(x);
-      if (padded) {
-        v = this.blockedPad(this.blockedInput(padded.source), padded.pads);
-        this.blocked.set(x, v);
-        return v;
-      }
-      const m = this.ctx.map(x);
-      v = this.ctx.add(
-        'ReorderInput',
-        [m],
-        {},
-        [{ dtype: m.dtype, shape: m.shape }],
-        NCHWC_DOMAIN,
-      )[0]!;
+      v = this.blockedFromSource(x) ?? this.reorderInput(this.ctx.map(x));
       this.blocked.set(x, v);
     }
     return v;
+  }
+
+  /** ReorderInput of a plain 4-D value of the new graph. */
+  private reorderInput(m: Value): Value {
+    return this.ctx.add(
+      'ReorderInput',
+      [m],
+      {},
+      [{ dtype: m.dtype, shape: m.shape }],
+      NCHWC_DOMAIN,
+    )[0]!;
+  }
+
+  /**
+   * The blocked form of x computed from the blocked form of what x is made of, where that
+   * saves passes over the data: a zero padding of H and W, a piece of a Split along the
+   * batch or along whole channel blocks, or x = Transpose(s, [1, 0, 2, 3]) with s's batch a
+   * multiple of B (the input of a weight gradient computed as a Conv); else null.
+   */
+  private blockedFromSource(x: Value): Value | null {
+    const padded = spatialZeroPad(x);
+    if (padded) return this.blockedPad(this.blockedInput(padded.source), padded.pads);
+    const piece = blockSplitPiece(x, this.b);
+    if (piece) return this.blockedPieces(piece.node)[piece.index]!;
+    const swapped = swappedAxesSource(x);
+    if (swapped && x.rank === 4 && blocks(swapped.shape[0], this.b)) {
+      if (swapped.shape.every((d) => typeof d === 'number')) return this.blockedSwapped(swapped);
+    }
+    return null;
+  }
+
+  /**
+   * The blocked outputs of a Split of a 4-D value along the batch or along whole channel
+   * blocks: the same Split of the blocked source (blocks never straddle the cut, so each
+   * piece's blocked form is a contiguous run of the blocked source per example).
+   */
+  private blockedPieces(node: Node): Value[] {
+    let pieces = this.pieces.get(node);
+    if (!pieces) {
+      const [source, sizes] = node.inputs as [Value, Value];
+      pieces = this.ctx.add(
+        'Split',
+        [this.blockedInput(source), this.ctx.map(sizes)],
+        node.attrs,
+        node.outputs.map((o) => ({ dtype: o.dtype, shape: o.shape })),
+      );
+      this.pieces.set(node, pieces);
+    }
+    return pieces;
+  }
+
+  /**
+   * The blocked form of s^T = Transpose(s, [1, 0, 2, 3]), s [N, C, H, W] with N a multiple
+   * of B: [C, N/B, H, W, B]. s read as one image [1, N, C H, W] is reordered by ReorderInput
+   * into [N/B, C, H, W, B] (B examples innermost) without the plain Transpose; for N > B a
+   * Transpose of H W B-float runs then moves C out.
+   */
+  private blockedSwapped(s: Value): Value {
+    const [n, c, h, w] = s.shape as number[] as [number, number, number, number];
+    const reordered = this.reorderInput(this.reshape(this.ctx.map(s), [1, n, c * h, w]));
+    if (n === this.b) return this.reshape(reordered, [c, n, h, w]);
+    const runs = this.reshape(reordered, [n / this.b, c, h * w * this.b]);
+    const moved = this.ctx.apply('Transpose', [runs], { perm: intsA([1, 0, 2]) });
+    return this.reshape(moved, [c, n, h, w]);
   }
 
   /**

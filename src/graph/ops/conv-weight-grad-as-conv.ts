@@ -97,11 +97,12 @@ export function convWeightGradAsConv(
   p: ConvParams,
   chunks: AsConvChunks = { examples: Number(x.shape[0]), channels: Number(gy.shape[1]) },
 ): Value {
-  const xs = splitInto(x, 0, chunks.examples, 'batch');
-  const gys = splitInto(gy, 0, chunks.examples, 'batch');
-  const perChannels = gys.map((g) => splitInto(g, 1, chunks.channels, 'output channels'));
-  const dwTs = perChannels[0]!.map((_, j) =>
-    xs.map((xi, i) => gradientConv(xi, perChannels[i]![j]!, p)).reduce((a, b) => add(a, b)),
+  const xTs = splitInto(x, 0, chunks.examples, 'batch').map((xi) => paddedSwapped(xi, p));
+  const gys = splitInto(gy, 0, chunks.examples, 'batch').map((g) =>
+    splitInto(g, 1, chunks.channels, 'output channels'),
+  );
+  const dwTs = gys[0]!.map((_, j) =>
+    xTs.map((xT, i) => gradientConv(xT, gys[i]![j]!, p)).reduce((a, b) => add(a, b)),
   );
   const dwT = dwTs.length > 1 ? concat(dwTs, 1) : dwTs[0]!;
   return reshape(transpose(dwT, SWAP01), wShape);
@@ -120,23 +121,26 @@ function splitInto(v: Value, axis: number, chunk: number, what: string): Value[]
 }
 
 /**
- * dw^T [C, M, kh, kw] summed over the examples of x and gy, as one convolution. The padding
- * along W is done beforehand (left and right padding in the Conv put every output column but
- * the middle one on MLAS's slow border path: 5.1 ms instead of 3.0 for [64, 32, 14, 14]);
- * along H the Conv pads (MLAS skips rows outside the input; 2.72-2.83 ms against 3.00-3.14
- * with both padded before). W is padded after the swap, so that runtime/nchwc-lowering.ts
- * pads in blocked form.
+ * x^T [C, N, H, Wp]: x with its batch and channel axes swapped, padded along W only. Left and
+ * right padding in the gradient Conv would put every output column but the middle one on
+ * MLAS's slow border path (5.1 ms instead of 3.0 for [64, 32, 14, 14]); along H the Conv
+ * pads (MLAS skips rows outside the input; 2.72-2.83 ms against 3.00-3.14 with both padded
+ * before). W is padded after the swap, so that runtime/nchwc-lowering.ts pads in blocked form.
  */
-function gradientConv(x: Value, gy: Value, p: ConvParams): Value {
-  const [pt, pl, pb, pr] = p.pads as [number, number, number, number];
+function paddedSwapped(x: Value, p: ConvParams): Value {
+  const [, pl, , pr] = p.pads as [number, number, number, number];
   const xT = transpose(x, SWAP01);
-  const padded = pl || pr ? pad(xT, [0, 0, 0, pl, 0, 0, 0, pr]) : xT;
-  const kernel = gy.shape.slice(2) as number[];
+  return pl || pr ? pad(xT, [0, 0, 0, pl, 0, 0, 0, pr]) : xT;
+}
+
+/** dw^T [C, M, kh, kw] summed over the examples of xT and gy, as one convolution. */
+function gradientConv(xT: Value, gy: Value, p: ConvParams): Value {
+  const [pt, , pb] = p.pads as [number, number, number, number];
   const attrs = windowAttrs({
-    kernel,
+    kernel: gy.shape.slice(2) as number[],
     strides: p.dilations,
     pads: [pt, 0, pb, 0],
     dilations: [1, 1],
   });
-  return apply1('Conv', [padded, transpose(gy, SWAP01)], attrs);
+  return apply1('Conv', [xT, transpose(gy, SWAP01)], attrs);
 }
