@@ -68,6 +68,12 @@ function swappedAxesSource(w: Value): Value | null {
   return intsAttr(node.attrs, 'perm')?.join() === '1,0,2,3' ? node.inputs[0]! : null;
 }
 
+/** The axis of a Split of a 4-D value (negative axes counted from the end). */
+function splitAxis(node: Node): number {
+  const a = intAttr(node.attrs, 'axis', 0);
+  return a < 0 ? a + 4 : a;
+}
+
 /**
  * x = output `index` of a Split of a 4-D value along the batch, or along the channels with
  * every piece a whole number of blocks of `b`; else null.
@@ -75,11 +81,22 @@ function swappedAxesSource(w: Value): Value | null {
 function blockSplitPiece(x: Value, b: number): { node: Node; index: number } | null {
   const node = x.producer;
   if (node?.op !== 'Split' || node.domain !== '' || x.rank !== 4 || !node.inputs[1]) return null;
-  const a = intAttr(node.attrs, 'axis', 0);
-  const axis = a < 0 ? a + 4 : a;
+  const axis = splitAxis(node);
   const whole = axis === 1 && node.outputs.every((o) => blocks(o.shape[1], b));
   if (axis !== 0 && !whole) return null;
   return { node, index: node.outputs.indexOf(x) };
+}
+
+/**
+ * s = output `index` of a Split along the batch of a static 4-D value into whole blocks of
+ * `b` examples; else null.
+ */
+function batchPiece(s: Value, b: number): { node: Node; index: number } | null {
+  const piece = blockSplitPiece(s, b);
+  if (!piece || splitAxis(piece.node) !== 0) return null;
+  const source = piece.node.inputs[0]!;
+  if (!source.shape.every((d) => typeof d === 'number')) return null;
+  return piece.node.outputs.every((o) => blocks(o.shape[0], b)) ? piece : null;
 }
 
 /** Per-rewrite state: blocked forms of values and reordered weights, shared between uses. */
@@ -90,6 +107,8 @@ class NchwcLowering {
   private readonly weights = new Map<string, Value>();
   /** Split node -> the blocked forms of its outputs. */
   private readonly pieces = new Map<Node, Value[]>();
+  /** Split node along the batch -> the blocked forms of its outputs with axes 0, 1 swapped. */
+  private readonly swappedPieces = new Map<Node, Value[]>();
 
   constructor(
     private readonly b: number,
@@ -129,7 +148,8 @@ class NchwcLowering {
    * The blocked form of x computed from the blocked form of what x is made of, where that
    * saves passes over the data: a zero padding of H and W, a piece of a Split along the
    * batch or along whole channel blocks, or x = Transpose(s, [1, 0, 2, 3]) with s's batch a
-   * multiple of B (the input of a weight gradient computed as a Conv); else null.
+   * multiple of B (the input of a weight gradient computed as a Conv; when s is a piece of a
+   * batch Split, all pieces are reordered together); else null.
    */
   private blockedFromSource(x: Value): Value | null {
     const padded = spatialZeroPad(x);
@@ -137,10 +157,10 @@ class NchwcLowering {
     const piece = blockSplitPiece(x, this.b);
     if (piece) return this.blockedPieces(piece.node)[piece.index]!;
     const swapped = swappedAxesSource(x);
-    if (swapped && x.rank === 4 && blocks(swapped.shape[0], this.b)) {
-      if (swapped.shape.every((d) => typeof d === 'number')) return this.blockedSwapped(swapped);
-    }
-    return null;
+    if (!swapped || x.rank !== 4 || !swapped.shape.every((d) => typeof d === 'number')) return null;
+    const batch = batchPiece(swapped, this.b);
+    if (batch) return this.blockedSwappedPieces(batch.node)[batch.index]!;
+    return blocks(swapped.shape[0], this.b) ? this.blockedSwapped(swapped) : null;
   }
 
   /**
@@ -165,17 +185,54 @@ class NchwcLowering {
 
   /**
    * The blocked form of s^T = Transpose(s, [1, 0, 2, 3]), s [N, C, H, W] with N a multiple
-   * of B: [C, N/B, H, W, B]. s read as one image [1, N, C H, W] is reordered by ReorderInput
-   * into [N/B, C, H, W, B] (B examples innermost) without the plain Transpose; for N > B a
-   * Transpose of H W B-float runs then moves C out.
+   * of B: [C, N/B, H, W, B]. s read as N/B images [N/B, B, C H, W] is reordered by
+   * ReorderInput into [N/B, C, H, W, B] (B examples innermost) without the plain Transpose.
    */
   private blockedSwapped(s: Value): Value {
     const [n, c, h, w] = s.shape as number[] as [number, number, number, number];
-    const reordered = this.reorderInput(this.reshape(this.ctx.map(s), [1, n, c * h, w]));
-    if (n === this.b) return this.reshape(reordered, [c, n, h, w]);
-    const runs = this.reshape(reordered, [n / this.b, c, h * w * this.b]);
+    return this.swappedFromBlocks(this.blockedSwappedSource(s), n / this.b, c, h, w);
+  }
+
+  /**
+   * Blocked s^T for each piece s of a Split along the batch whose pieces are whole blocks of
+   * examples: one ReorderInput of the Split's source, then the same Split in blocks. (One
+   * ReorderInput per piece of B examples is a single work item, which ONNX Runtime runs on
+   * one thread.)
+   */
+  private blockedSwappedPieces(node: Node): Value[] {
+    let pieces = this.swappedPieces.get(node);
+    if (!pieces) {
+      const [n, c, h, w] = node.inputs[0]!.shape as number[] as [number, number, number, number];
+      const b = this.b;
+      const whole = this.blockedSwappedSource(node.inputs[0]!);
+      const counts = node.outputs.map((o) => (o.shape[0] as number) / b);
+      const parts = this.ctx.add(
+        'Split',
+        [this.reshape(whole, [n / b, c * h * w * b]), this.ints(counts)],
+        { axis: intA(0) },
+        counts.map((k) => ({ dtype: whole.dtype, shape: [k, c * h * w * b] })),
+      );
+      pieces = parts.map((part, i) => this.swappedFromBlocks(part, counts[i]!, c, h, w));
+      this.swappedPieces.set(node, pieces);
+    }
+    return pieces;
+  }
+
+  /** ReorderInput of s [N, C, H, W] read as N/B images [N/B, B, C H, W]: [N/B, C, H, W, B]. */
+  private blockedSwappedSource(s: Value): Value {
+    const [n, c, h, w] = s.shape as number[] as [number, number, number, number];
+    return this.reorderInput(this.reshape(this.ctx.map(s), [n / this.b, this.b, c * h, w]));
+  }
+
+  /**
+   * k blocks of B examples [k, C, H, W, B] as the blocked s^T [C, k B, H, W]: for k > 1 a
+   * Transpose of H W B-float runs moves C out.
+   */
+  private swappedFromBlocks(v: Value, k: number, c: number, h: number, w: number): Value {
+    if (k === 1) return this.reshape(v, [c, this.b, h, w]);
+    const runs = this.reshape(v, [k, c, h * w * this.b]);
     const moved = this.ctx.apply('Transpose', [runs], { perm: intsA([1, 0, 2]) });
-    return this.reshape(moved, [c, n, h, w]);
+    return this.reshape(moved, [c, k * this.b, h, w]);
   }
 
   /**

@@ -208,23 +208,37 @@ describe('NCHWc lowering gives the outputs and gradients of the plain graph', ()
     expectCloseToScale(plain['dw']!, nchwc['dw']!, TOL, 'dw');
   });
 
-  it('weight gradient as Convs in chunks: one blocked Conv per pair of chunks', async () => {
-    const rng = new Rng(12);
-    const g = new G.Graph();
-    const x = g.input('x', 'float32', [32, 4, 6, 5]);
-    const gy = g.input('gy', 'float32', [32, 32, 6, 5]);
-    const p = { kernel: [3, 3], strides: [1, 1], pads: [1, 1, 1, 1], dilations: [1, 1], group: 1 };
-    const dw = G.convWeightGradAsConv(x, gy, [32, 4, 3, 3], p, { examples: 16, channels: 16 });
-    const [inputs, outputs] = [[x, gy], { dw }];
-    const lowered = lowerToNchwc(g, { inputs, outputs }, 16);
-    const ops = lowered.graph.nodes.map((n) => `${n.domain}:${n.op}`);
-    expect(ops.filter((o) => o === `${NCHWC_DOMAIN}:Conv`)).toHaveLength(4);
-    const feeds = Object.fromEntries(
-      inputs.map((v) => [v.name, randomTensor(v.shape as number[], rng)]),
-    );
-    const [plain, nchwc] = await runBoth({ graph: g, inputs, outputs, feeds });
-    expectCloseToScale(plain['dw']!, nchwc['dw']!, TOL, 'dw');
-  });
+  // Chunks of one block of examples (pieces reshaped) and of two (pieces transposed).
+  for (const [batch, examples] of [
+    [32, 16],
+    [64, 32],
+  ] as const) {
+    it(`weight gradient as Convs in chunks of ${examples} of ${batch} examples x 16 channels`, async () => {
+      const rng = new Rng(12);
+      const g = new G.Graph();
+      const x = g.input('x', 'float32', [batch, 4, 6, 5]);
+      const gy = g.input('gy', 'float32', [batch, 32, 6, 5]);
+      const p = {
+        kernel: [3, 3],
+        strides: [1, 1],
+        pads: [1, 1, 1, 1],
+        dilations: [1, 1],
+        group: 1,
+      };
+      const dw = G.convWeightGradAsConv(x, gy, [32, 4, 3, 3], p, { examples, channels: 16 });
+      const [inputs, outputs] = [[x, gy], { dw }];
+      const lowered = lowerToNchwc(g, { inputs, outputs }, 16);
+      const ops = lowered.graph.nodes.map((n) => `${n.domain}:${n.op}`);
+      expect(ops.filter((o) => o === `${NCHWC_DOMAIN}:Conv`)).toHaveLength(4);
+      // x and gy are each reordered once, whole; their pieces are Splits of the blocked forms.
+      expect(ops.filter((o) => o === `${NCHWC_DOMAIN}:ReorderInput`)).toHaveLength(2);
+      const feeds = Object.fromEntries(
+        inputs.map((v) => [v.name, randomTensor(v.shape as number[], rng)]),
+      );
+      const [plain, nchwc] = await runBoth({ graph: g, inputs, outputs, feeds });
+      expectCloseToScale(plain['dw']!, nchwc['dw']!, TOL, 'dw');
+    });
+  }
 
   it('leaves a Conv with a constant weight to ONNX Runtime', () => {
     const g = new G.Graph();
