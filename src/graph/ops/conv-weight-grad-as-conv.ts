@@ -2,7 +2,8 @@
  * The weight gradient of a 2-D stride-1 convolution as another convolution, for runtimes that
  * run it on ONNX Runtime's blocked (NCHWc) kernels; chosen by convWeightGrad (conv-grad.ts)
  * where {@link asConvApplies} holds. On the NCSNv2 ngf 16 layers it takes 0.47-0.86x the time
- * of the shift stacks (1 thread; docs/PERFORMANCE.md, "Weight gradient as a convolution").
+ * of the shift stacks, on ngf 64's, in chunks of examples and output channels, 0.40-0.76x
+ * (1 thread; docs/PERFORMANCE.md, "Weight gradient as a convolution" and "Chunks").
  */
 import type { Value } from '../graph.ts';
 import { apply1 } from '../op-registry.ts';
@@ -24,10 +25,10 @@ const SWAP01 = [1, 0, 2, 3];
  * for every input image (here: every input channel of the layer) and, within it, once per
  * output row: it stays in L2 (2 MB per core on this machine) up to this size, and comes from
  * memory beyond it. So the batch and the output channels are cut into chunks, each pair a
- * gradient convolution of its own. Measured (docs/PERFORMANCE.md, "Chunks"): filters of
- * 0.8-1.6 MB run at 0.40-0.73x of the shift stacks' time, 3.2 MB ones at 0.82-1.57x and
- * 6.4 MB ones at 0.70-0.99x (ngf 64's 128-channel 14x14 layers, 1 thread: 115-121 ms whole,
- * 65-73 ms in chunks of 16 examples).
+ * gradient convolution of its own. Measured (docs/PERFORMANCE.md, "Chunks"; 1 thread, against
+ * the shift stacks): filters of 0.8-1.6 MB 0.40-0.76x, 3.2 MB ones 0.67-1.47x, whole-batch
+ * ones of 12.8-25.7 MB 0.74-1.75x (ngf 64's 128-channel 14x14 layer: 102 ms whole, 56 ms in
+ * chunks of 16 examples).
  */
 const MAX_FILTER_BYTES = 2 << 20;
 

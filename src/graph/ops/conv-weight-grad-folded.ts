@@ -4,9 +4,11 @@
  * zero rows that no kernel row reaches from one image into the next, and the shift stacks of
  * that single tall image make ONE MatMul [C kw, N L] x [N L, M kh] with no batch sum.
  * Chosen by convWeightGrad (conv-grad.ts) where {@link foldedApplies} holds and the
- * convolution form does not (ngf 64's 14x14 layers): 0.68-0.99x of tap by tap against
- * 0.77-1.09x as a convolution and 0.84-1.13x as per-image stacks at 1 thread
- * (docs/PERFORMANCE.md, "Weight gradient as a convolution").
+ * convolution form does not: ngf 64's 14x14 layers where the runtime has no blocked kernels
+ * (with them, the chunked convolution form takes those at 0.40-0.57x of the stacks' time).
+ * There: 0.68-0.99x of tap by tap against 0.77-1.09x as one whole-batch convolution and
+ * 0.84-1.13x as per-image stacks at 1 thread (docs/PERFORMANCE.md, "Weight gradient as a
+ * convolution").
  */
 import type { Value } from '../graph.ts';
 import type { Shape } from '../shape.ts';
