@@ -18,7 +18,11 @@
  *   reads it without a ReorderInput (unused copies are pruned at export);
  * - a weight that is an activation with its first two axes swapped (a weight gradient
  *   computed as a Conv, graph/ops/conv-weight-grad-as-conv.ts) is blocked by a ReorderInput
- *   and a Transpose of 64-byte runs instead of the element-wise 6-D Transpose.
+ *   and a Transpose of 64-byte runs instead of the element-wise 6-D Transpose;
+ * - a Conv input that is such a swapped activation, x^T, is blocked by one ReorderInput of x
+ *   read as N/B images (for all pieces of a batch Split of x at once), and a piece of a Split
+ *   along the batch or along whole channel blocks by the same Split of the blocked source:
+ *   the chunked weight gradients of graph/ops/conv-weight-grad-as-conv.ts.
  * Everything else (groups, odd channel counts, strides in ConvTranspose, 1-D/3-D) is copied
  * unchanged and runs on ONNX Runtime's plain kernels.
  */
