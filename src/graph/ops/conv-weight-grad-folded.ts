@@ -21,7 +21,8 @@ import { pad } from './pad.ts';
  * Fewest channels (input or output) for which the folded GEMM, [C kw, N L] x [N L, M kh],
  * is large enough to beat the per-image stacks and the convolution form: with 128 it ran
  * 11-23% faster than the stacks and 1-18% faster than the convolution at 1 thread, with 64
- * on both sides (28x28, batch 128) 3-9% slower than the per-image stacks (docs/PERFORMANCE.md, "Weight gradient as a convolution").
+ * on both sides (28x28, batch 128) 3-9% slower than the per-image stacks
+ * (docs/PERFORMANCE.md, "Weight gradient as a convolution").
  */
 const MIN_FOLDED_CHANNELS = 128;
 
